@@ -1,0 +1,159 @@
+"""Command line and composition root: `python -m bot [run|check|migrate|backup|sync]`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import os
+import signal
+import sqlite3
+import sys
+from pathlib import Path
+
+import discord
+from dotenv import load_dotenv
+
+from bot.client import Alongside, point_discord_at
+from bot.config import Settings, load_settings
+from bot.db import Database
+from bot.db.migrate import apply_migrations, current_version
+from bot.errors import ConfigError
+from bot.logs import configure_logging
+from bot.services import build_services
+
+log = logging.getLogger("bot")
+
+EXIT_CONFIG = 2
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    """Read the subcommand and its arguments."""
+    parser = argparse.ArgumentParser(prog="alongside", description="Run the Alongside bot.")
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("run", help="connect to Discord and serve (the default)")
+    sub.add_parser("check", help="check configuration and the database; no network")
+    sub.add_parser("migrate", help="apply database migrations and exit")
+    sub.add_parser("sync", help="sync slash commands to Discord now, then exit")
+    backup = sub.add_parser("backup", help="copy the live database to PATH")
+    backup.add_argument("path", type=Path)
+    args = parser.parse_args(argv)
+    if args.command is None:
+        args.command = "run"
+    return args
+
+
+async def open_database(settings: Settings) -> Database:
+    """Open the database and bring its schema up to date."""
+    db = await Database.open(settings.database_path)
+    await apply_migrations(db)
+    return db
+
+
+async def serve(settings: Settings, *, sync_only: bool = False) -> None:
+    """Run the bot until SIGINT or SIGTERM, then close everything in order."""
+    point_discord_at(settings.api_base, settings.gateway_url)
+    db = await open_database(settings)
+    try:
+        bot = Alongside(build_services(settings, db), force_sync=sync_only)
+        async with bot:
+            if sync_only:
+                await bot.login(settings.token)
+                return
+            await run_until_signalled(bot, settings.token)
+    finally:
+        await db.close()
+
+
+async def run_until_signalled(bot: Alongside, token: str) -> None:
+    """Start the bot and close it cleanly on SIGINT/SIGTERM."""
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    runner = asyncio.create_task(bot.start(token), name="alongside-gateway")
+    waiter = asyncio.create_task(stop.wait(), name="alongside-signal")
+    done, _ = await asyncio.wait({runner, waiter}, return_when=asyncio.FIRST_COMPLETED)
+    if waiter in done:
+        log.info("Stopping on signal")
+        await bot.close()
+        with contextlib.suppress(asyncio.CancelledError):
+            await runner
+    else:
+        waiter.cancel()
+        runner.result()
+
+
+async def check(settings: Settings) -> None:
+    """Print what the bot would run with, after opening and migrating the database."""
+    db = await open_database(settings)
+    try:
+        version = await current_version(db)
+        size = db.size_bytes()
+    finally:
+        await db.close()
+    print("Configuration is valid.")
+    for key, value in settings.redacted().items():
+        print(f"  {key}: {value}")
+    print(f"  schema version: {version}")
+    print(f"  database size: {size / 1024:,.0f} KiB")
+    print(f"  SQLite: {sqlite3.sqlite_version}")
+
+
+async def migrate(settings: Settings) -> None:
+    """Apply pending migrations and say which."""
+    db = await Database.open(settings.database_path)
+    try:
+        applied = await apply_migrations(db)
+        version = await current_version(db)
+    finally:
+        await db.close()
+    print(f"Applied {applied or 'no new migrations'}; schema version is {version}.")
+
+
+async def backup(settings: Settings, path: Path) -> None:
+    """Copy the live database with SQLite's online backup API."""
+    db = await Database.open(settings.database_path)
+    try:
+        await db.backup(path)
+    finally:
+        await db.close()
+    print(f"Backed up {settings.database_path} to {path}.")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point for `python -m bot` and the `alongside` script."""
+    args = parse_args(argv)
+    load_dotenv()
+    needs_token = args.command in ("run", "sync", "check")
+    try:
+        settings = load_settings(os.environ, require_token=needs_token)
+    except ConfigError as error:
+        for problem in error.problems:
+            print(f"alongside: {problem}", file=sys.stderr)
+        return EXIT_CONFIG
+    configure_logging(settings)
+    try:
+        if args.command == "check":
+            asyncio.run(check(settings))
+        elif args.command == "migrate":
+            asyncio.run(migrate(settings))
+        elif args.command == "backup":
+            asyncio.run(backup(settings, args.path))
+        else:
+            asyncio.run(serve(settings, sync_only=args.command == "sync"))
+    except ConfigError as error:
+        for problem in error.problems:
+            print(f"alongside: {problem}", file=sys.stderr)
+        return EXIT_CONFIG
+    except discord.LoginFailure:
+        print("alongside: Discord refused the token: check DISCORD_TOKEN.", file=sys.stderr)
+        return EXIT_CONFIG
+    except KeyboardInterrupt:
+        return 0
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,116 @@
+"""The Alongside bot: loads cogs, owns the command tree, syncs only when it changed."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+import discord
+import yarl
+from discord import app_commands
+from discord.ext import commands
+
+from bot.moderation import ModRoot
+from bot.replies import NO_PINGS, report_error
+from bot.services import Services
+
+log = logging.getLogger(__name__)
+
+EXTENSIONS: tuple[str, ...] = ("cogs.about", "cogs.support", "cogs.mod")
+
+
+def point_discord_at(api_base: str | None, gateway_url: str | None) -> None:
+    """Send REST calls and the gateway connection somewhere other than Discord (proxy, tests)."""
+    if api_base:
+        discord.http.Route.BASE = api_base
+    if gateway_url:
+        # The non-sharded client never asks /gateway/bot: it dials this URL directly.
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
+
+
+def intents() -> discord.Intents:
+    """Ask only for what the features need: server and channel events, nothing privileged."""
+    wanted = discord.Intents.none()
+    wanted.guilds = True
+    return wanted
+
+
+class AlongsideTree(app_commands.CommandTree["Alongside"]):
+    """A command tree whose failures become kind, private messages."""
+
+    async def on_error(
+        self, interaction: discord.Interaction[Alongside], error: app_commands.AppCommandError
+    ) -> None:
+        """Turn known errors into explanations and bugs into an apology with a reference."""
+        await report_error(interaction, error)
+
+
+class Alongside(commands.Bot):
+    """The bot; every dependency arrives through `services`."""
+
+    def __init__(
+        self,
+        services: Services,
+        *,
+        extensions: Sequence[str] = EXTENSIONS,
+        force_sync: bool = False,
+    ) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents(),
+            tree_cls=AlongsideTree,
+            allowed_mentions=NO_PINGS,
+            help_command=None,
+            max_messages=None,
+            member_cache_flags=discord.MemberCacheFlags.none(),
+            chunk_guilds_at_startup=False,
+        )
+        self.services = services
+        self.extension_names = tuple(extensions)
+        self.force_sync = force_sync
+        self.mod_root = ModRoot()
+        self.synced_on_start: bool | None = None
+
+    async def setup_hook(self) -> None:
+        """Load cogs, start the scheduler from the database, and sync commands if they changed."""
+        for name in self.extension_names:
+            await self.load_extension(name)
+        if self.mod_root.commands:
+            self.tree.add_command(self.mod_root)
+        await self.services.scheduler.start()
+        self.synced_on_start = await self.sync_commands(force=self.force_sync)
+
+    def command_payload(self, guild: discord.abc.Snowflake | None) -> list[dict[str, Any]]:
+        """Return what a sync would send for `guild` (or the global scope)."""
+        return [command.to_dict(self.tree) for command in self.tree.get_commands(guild=guild)]
+
+    async def sync_commands(self, *, force: bool = False) -> bool:
+        """Sync the tree when its payload differs from the last sync; return whether it synced."""
+        dev_guild = self.services.config.dev_guild_id
+        guild = discord.Object(dev_guild) if dev_guild else None
+        if guild is not None:
+            self.tree.copy_global_to(guild=guild)
+        payload = self.command_payload(guild)
+        digest = hashlib.sha256(
+            json.dumps(payload, sort_keys=True, default=str).encode()
+        ).hexdigest()
+        key = f"command_tree_hash:{dev_guild or 'global'}"
+        if not force and await self.services.meta.get(key) == digest:
+            log.info("Command tree unchanged since the last sync; not syncing")
+            return False
+        await self.tree.sync(guild=guild)
+        await self.services.meta.set(key, digest)
+        log.info("Synced %d commands (%s)", len(payload), "dev server" if guild else "global")
+        return True
+
+    async def on_ready(self) -> None:
+        """Log that the gateway session is ready."""
+        log.info("Ready as %s in %d servers", self.user, len(self.guilds))
+
+    async def close(self) -> None:
+        """Stop scheduled work before the connection closes."""
+        self.services.scheduler.shutdown()
+        await super().close()

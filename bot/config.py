@@ -1,0 +1,164 @@
+"""Read settings from the environment into one frozen object."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.errors import ConfigError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATABASE = PROJECT_ROOT / "var" / "alongside.db"
+DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything the bot reads from its environment at start-up."""
+
+    token: str
+    database_path: Path
+    data_dir: Path
+    dev_guild_id: int | None
+    log_level: str
+    log_format: str
+    discord_log_level: str
+    timezone: str
+    api_base: str | None
+    gateway_url: str | None
+    anonymity_key: str | None
+
+    def redacted(self) -> dict[str, str]:
+        """Return the settings as text, with secrets hidden, for `check` output."""
+        return {
+            "token": "set" if self.token else "not set",
+            "database": str(self.database_path),
+            "data": str(self.data_dir),
+            "dev guild": str(self.dev_guild_id) if self.dev_guild_id else "none (global commands)",
+            "log level": self.log_level,
+            "timezone": self.timezone,
+            "Discord API": self.api_base or "Discord's own",
+            "gateway": self.gateway_url or "Discord's own",
+            "anonymity key": "from environment" if self.anonymity_key else "key file",
+        }
+
+
+def _clean(env: Mapping[str, str], key: str) -> str:
+    return env.get(key, "").strip()
+
+
+def _check_writable(path: Path) -> str | None:
+    """Say why the database cannot live at `path`, or None if it can."""
+    if path.exists():
+        if path.is_dir():
+            return f"DATABASE_PATH {path} is a folder; it must name a file."
+        if not os.access(path, os.R_OK | os.W_OK):
+            return f"DATABASE_PATH {path} cannot be read and written by this user."
+        return None
+    parent = path.parent
+    while not parent.exists():
+        parent = parent.parent
+    # os.access is always true for root, so also catch ancestors that are files or read-only
+    # mounts, which no user can create a database under.
+    if not parent.is_dir():
+        return f"DATABASE_PATH {path} cannot be created: {parent} is a file, not a folder."
+    writable = os.access(parent, os.W_OK | os.X_OK)
+    try:
+        read_only_mount = bool(os.statvfs(parent).f_flag & os.ST_RDONLY)
+    except OSError:
+        read_only_mount = False
+    if not writable or read_only_mount:
+        return f"DATABASE_PATH {path} cannot be created: {parent} is not writable."
+    return None
+
+
+def _check_url(value: str, name: str, schemes: tuple[str, ...]) -> str | None:
+    if not value.startswith(tuple(f"{s}://" for s in schemes)):
+        allowed = " or ".join(f"{s}://" for s in schemes)
+        return f"{name} must start with {allowed} (got {value!r})."
+    return None
+
+
+def load_settings(env: Mapping[str, str], *, require_token: bool = True) -> Settings:
+    """Build Settings from `env`, raising ConfigError listing every problem found."""
+    problems: list[str] = []
+
+    token = _clean(env, "DISCORD_TOKEN")
+    if require_token and not token:
+        problems.append("DISCORD_TOKEN is not set: copy it from the Discord developer portal.")
+
+    raw_db = _clean(env, "DATABASE_PATH")
+    database_path = Path(raw_db).expanduser() if raw_db else DEFAULT_DATABASE
+    problem = _check_writable(database_path)
+    if problem:
+        problems.append(problem)
+
+    raw_data = _clean(env, "DATA_DIR")
+    data_dir = Path(raw_data).expanduser() if raw_data else DEFAULT_DATA_DIR
+    if not data_dir.is_dir():
+        problems.append(f"DATA_DIR {data_dir} is not a folder of Alongside's shipped data.")
+
+    dev_guild_id: int | None = None
+    raw_guild = _clean(env, "DEV_GUILD_ID")
+    if raw_guild:
+        if raw_guild.isdigit() and 15 <= len(raw_guild) <= 20:
+            dev_guild_id = int(raw_guild)
+        else:
+            problems.append(
+                f"DEV_GUILD_ID must be a server id (15 to 20 digits), got {raw_guild!r}."
+            )
+
+    log_level = (_clean(env, "LOG_LEVEL") or "INFO").upper()
+    if log_level not in LOG_LEVELS:
+        problems.append(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {log_level!r}.")
+
+    log_format = (_clean(env, "LOG_FORMAT") or "text").lower()
+    if log_format not in ("text", "json"):
+        problems.append(f"LOG_FORMAT must be text or json, got {log_format!r}.")
+
+    discord_log_level = (_clean(env, "DISCORD_LOG_LEVEL") or "INFO").upper()
+    if discord_log_level not in LOG_LEVELS:
+        problems.append(
+            f"DISCORD_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {discord_log_level!r}."
+        )
+
+    timezone = _clean(env, "TIMEZONE") or "Europe/London"
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        problems.append(f"TIMEZONE {timezone!r} is not a known IANA timezone, e.g. Europe/London.")
+
+    api_base = _clean(env, "DISCORD_API_BASE").rstrip("/") or None
+    if api_base:
+        problem = _check_url(api_base, "DISCORD_API_BASE", ("http", "https"))
+        if problem:
+            problems.append(problem)
+    gateway_url = _clean(env, "DISCORD_GATEWAY_URL") or None
+    if gateway_url:
+        problem = _check_url(gateway_url, "DISCORD_GATEWAY_URL", ("ws", "wss"))
+        if problem:
+            problems.append(problem)
+
+    anonymity_key = _clean(env, "ANONYMITY_KEY") or None
+    if anonymity_key is not None and len(anonymity_key) < 32:
+        problems.append("ANONYMITY_KEY must be at least 32 characters of random text.")
+
+    if problems:
+        raise ConfigError(problems)
+    return Settings(
+        token=token,
+        database_path=database_path,
+        data_dir=data_dir,
+        dev_guild_id=dev_guild_id,
+        log_level=log_level,
+        log_format=log_format,
+        discord_log_level=discord_log_level,
+        timezone=timezone,
+        api_base=api_base,
+        gateway_url=gateway_url,
+        anonymity_key=anonymity_key,
+    )

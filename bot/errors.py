@@ -1,0 +1,36 @@
+"""Errors that carry a meaning for the person using the bot."""
+
+from __future__ import annotations
+
+from discord import app_commands
+
+
+class UserFacingError(Exception):
+    """Raise with a message the person who acted should read, privately."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotModerator(app_commands.CheckFailure):
+    """The person is not a moderator here, so the action is refused."""
+
+    message = (
+        "Only moderators can use this. A moderator is someone with the Manage Server "
+        "permission or the server's moderator role."
+    )
+
+
+class NotInServer(app_commands.CheckFailure):
+    """The command needs a server and was used elsewhere."""
+
+    message = "This works inside the server, not in direct messages."
+
+
+class ConfigError(Exception):
+    """Configuration is unusable; each entry of `problems` is one plain sentence."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems

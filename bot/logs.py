@@ -1,0 +1,50 @@
+"""Configure logging once, for humans or for machines."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from datetime import UTC, datetime
+
+from bot.config import Settings
+
+DISCORD_DEBUG_WARNING = (
+    "DISCORD_LOG_LEVEL=DEBUG writes whole gateway payloads to the log, including who sent "
+    "each interaction and what they typed. Use it only briefly, never in production."
+)
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line, for log collectors."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        """Render the record as JSON."""
+        entry = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info:
+            entry["traceback"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def configure_logging(settings: Settings) -> None:
+    """Send logs to stderr in the chosen format; keep discord.py's payload logging off."""
+    handler = logging.StreamHandler(sys.stderr)
+    if settings.log_format == "json":
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(settings.log_level)
+    # discord.py at DEBUG logs whole payloads, which include user ids and modal text.
+    discord_level = max(logging.INFO, logging.getLevelName(settings.discord_log_level))
+    if settings.discord_log_level == "DEBUG":
+        discord_level = logging.DEBUG
+        logging.getLogger(__name__).warning(DISCORD_DEBUG_WARNING)
+    logging.getLogger("discord").setLevel(discord_level)
+    logging.getLogger("apscheduler").setLevel(max(logging.INFO, root.level))

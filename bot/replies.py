@@ -1,0 +1,108 @@
+"""One way to answer an interaction privately, and one way to report failures."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from typing import Any
+
+import discord
+from discord import app_commands
+
+from bot.errors import UserFacingError
+
+log = logging.getLogger(__name__)
+
+NO_PINGS = discord.AllowedMentions.none()
+
+APOLOGY = (
+    "Sorry, something went wrong on Alongside's side and nothing was changed. "
+    "If it keeps happening, tell a moderator this reference: `{error_id}`."
+)
+
+
+async def send_private(
+    interaction: discord.Interaction,
+    content: str | None = None,
+    *,
+    embed: discord.Embed | None = None,
+    embeds: list[discord.Embed] | None = None,
+    view: discord.ui.View | None = None,
+    file: discord.File | None = None,
+) -> None:
+    """Answer only the person who acted, whether or not the interaction was deferred."""
+    kwargs: dict[str, Any] = {"ephemeral": True, "allowed_mentions": NO_PINGS}
+    if content is not None:
+        kwargs["content"] = content
+    if embed is not None:
+        kwargs["embed"] = embed
+    if embeds:
+        kwargs["embeds"] = embeds
+    if view is not None:
+        kwargs["view"] = view
+    if file is not None:
+        kwargs["file"] = file
+    if interaction.response.is_done():
+        await interaction.followup.send(**kwargs)
+    else:
+        await interaction.response.send_message(**kwargs)
+
+
+def explain(error: BaseException) -> str | None:
+    """Return the kind message for an error a person can act on, or None for a bug."""
+    if isinstance(error, app_commands.CommandInvokeError):
+        error = error.original
+    if isinstance(error, UserFacingError):
+        return error.message
+    message = getattr(error, "message", None)
+    if isinstance(error, app_commands.CheckFailure) and isinstance(message, str):
+        return message
+    if isinstance(error, app_commands.NoPrivateMessage):
+        return "This works inside the server, not in direct messages."
+    if isinstance(error, app_commands.CommandOnCooldown):
+        return f"Please wait {error.retry_after:.0f} seconds before trying that again."
+    if isinstance(error, app_commands.TransformerError):
+        return f"I couldn't use “{error.value}” there. Please check it and try again."
+    if isinstance(error, app_commands.CheckFailure):
+        return "You can't use this here."
+    return None
+
+
+async def report_error(interaction: discord.Interaction, error: BaseException) -> None:
+    """Tell the person kindly and privately; log a bug's traceback under a short reference."""
+    message = explain(error)
+    if message is None:
+        error_id = secrets.token_hex(4)
+        original = getattr(error, "original", error)
+        command = interaction.command.qualified_name if interaction.command else "component"
+        log.error(
+            "Unhandled error %s in %s",
+            error_id,
+            command,
+            exc_info=(type(original), original, original.__traceback__),
+        )
+        message = APOLOGY.format(error_id=error_id)
+    try:
+        await send_private(interaction, message)
+    except discord.HTTPException:
+        log.warning("Could not deliver an error message to the user", exc_info=True)
+
+
+class SafeView(discord.ui.View):
+    """A view whose errors reach the person as a kind message, never a traceback."""
+
+    async def on_error(
+        self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any]
+    ) -> None:
+        """Report the failure privately."""
+        await report_error(interaction, error)
+
+
+class SafeModal(discord.ui.Modal):
+    """A modal whose errors reach the person as a kind message, and whose input is kept."""
+
+    async def on_error(  # type: ignore[override]  # Modal drops the item argument
+        self, interaction: discord.Interaction, error: Exception, /
+    ) -> None:
+        """Report the failure privately."""
+        await report_error(interaction, error)

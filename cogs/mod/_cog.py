@@ -1,0 +1,191 @@
+"""`/mod settings`, `/mod status` and `/mod log`."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any, cast
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.client import Alongside
+from bot.errors import NotInServer, UserFacingError
+from bot.guild_settings import Kind, format_value, parse_value, suggest_timezones
+from bot.moderation import ModeratorGroup
+from bot.paging import chunk_lines, send_pages
+from bot.replies import send_private
+from cogs.mod._lookup import DiscordLookup
+
+
+def _guild(interaction: discord.Interaction) -> discord.Guild:
+    if interaction.guild is None:
+        raise NotInServer()
+    return interaction.guild
+
+
+def _duration(delta: timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    days, minutes = divmod(minutes, 60 * 24)
+    hours, minutes = divmod(minutes, 60)
+    parts = [f"{days} d"] if days else []
+    parts += [f"{hours} h", f"{minutes} min"]
+    return " ".join(parts)
+
+
+class SettingsGroup(ModeratorGroup):
+    """`/mod settings`: every feature's settings in one place."""
+
+    def __init__(self, bot: Alongside) -> None:
+        super().__init__(name="settings", description="See and change Alongside's settings")
+        self.bot = bot
+
+    @app_commands.command(name="show", description="List every setting with its current value")
+    async def show(self, interaction: discord.Interaction) -> None:
+        """Show every setting, its value and what it does."""
+        guild = _guild(interaction)
+        settings = self.bot.services.settings
+        values = await settings.all(guild.id)
+        lines = []
+        for spec in settings.registry.specs():
+            marker = "" if await settings.is_overridden(guild.id, spec.key) else " (default)"
+            shown = format_value(spec, values[spec.key])
+            lines.append(f"**{spec.key}** = {shown}{marker}\n{spec.help}")
+        pages = [
+            discord.Embed(title="Alongside settings", description="\n\n".join(chunk))
+            for chunk in chunk_lines(lines, per_page=10)
+        ]
+        await send_pages(interaction, pages)
+
+    @app_commands.command(name="set", description="Change one setting")
+    @app_commands.describe(key="The setting to change", value="The new value, or `default`")
+    async def set_value(self, interaction: discord.Interaction, key: str, value: str) -> None:
+        """Validate and store one setting, then confirm what changed."""
+        guild = _guild(interaction)
+        services = self.bot.services
+        spec = services.registry.get(key)
+        parsed = parse_value(spec, value, DiscordLookup(guild))
+        before = format_value(spec, await services.settings.get(guild.id, spec.key))
+        await services.settings.set_many(guild.id, {spec.key: parsed})
+        after = format_value(spec, await services.settings.get(guild.id, spec.key))
+        await services.audit.record(
+            guild.id,
+            interaction.user.id,
+            "settings.set",
+            spec.key,
+            f"{before} → {after}",
+            services.clock.now(),
+        )
+        await send_private(interaction, f"**{spec.key}** is now {after} (it was {before}).")
+
+    @set_value.autocomplete("key")
+    async def key_choices(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        """Offer setting names matching what was typed."""
+        needle = current.strip().lower()
+        keys = [k for k in self.bot.services.registry.names() if needle in k]
+        return [app_commands.Choice(name=k, value=k) for k in keys[:25]]
+
+    @set_value.autocomplete("value")
+    async def value_choices(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        """Offer values that fit the chosen setting's type."""
+        key = getattr(interaction.namespace, "key", "") or ""
+        try:
+            spec = self.bot.services.registry.get(str(key))
+        except UserFacingError:
+            return []
+        options: list[str] = []
+        if spec.kind is Kind.TIMEZONE:
+            options = suggest_timezones(current)
+        elif spec.kind is Kind.BOOLEAN:
+            options = ["yes", "no"]
+        elif spec.kind is Kind.CHANNEL and interaction.guild is not None:
+            options = [f"#{c.name}" for c in interaction.guild.text_channels]
+        elif spec.kind is Kind.ROLE and interaction.guild is not None:
+            options = [f"@{r.name}" for r in interaction.guild.roles if not r.is_default()]
+        needle = current.strip().lower()
+        options = [o for o in options if needle in o.lower()] + ["default"]
+        return [app_commands.Choice(name=o[:100], value=o[:100]) for o in options[:25]]
+
+
+class ModTools(commands.Cog):
+    """Adds the shared moderator commands to `/mod`."""
+
+    def __init__(self, bot: Alongside) -> None:
+        self.bot = bot
+        self.settings_group = SettingsGroup(bot)
+        self.status_command: app_commands.Command[Any, ..., None] = app_commands.Command(
+            name="status",
+            description="How Alongside is running: uptime, latency, storage, jobs",
+            callback=show_status,
+        )
+        self.log_command: app_commands.Command[Any, ..., None] = app_commands.Command(
+            name="log",
+            description="Recent moderator actions",
+            callback=show_log,
+        )
+
+    async def cog_load(self) -> None:
+        """Attach the commands to `/mod`."""
+        for command in (self.settings_group, self.status_command, self.log_command):
+            self.bot.mod_root.add_command(command)
+
+    async def cog_unload(self) -> None:
+        """Detach the commands from `/mod`."""
+        for name in ("settings", "status", "log"):
+            self.bot.mod_root.remove_command(name)
+
+
+async def show_status(interaction: discord.Interaction) -> None:
+    """Show uptime, gateway latency, database size and the next scheduled jobs."""
+    bot = cast(Alongside, interaction.client)
+    services = bot.services
+    uptime = _duration(services.clock.now() - services.started_at)
+    latency = bot.latency
+    latency_text = (
+        "not measured yet"
+        if latency != latency or latency == float("inf")
+        else (f"{latency * 1000:.0f} ms")
+    )
+    size_kib = services.db.size_bytes() / 1024
+    jobs = sorted(services.scheduler.jobs(), key=lambda j: (j.next_run is None, j.next_run))
+    job_lines = [
+        f"`{job.id}` — next {discord.utils.format_dt(job.next_run, 'R')}"
+        if job.next_run
+        else f"`{job.id}` — paused"
+        for job in jobs[:10]
+    ] or ["none"]
+    embed = discord.Embed(title="Alongside status")
+    embed.add_field(name="Up for", value=uptime)
+    embed.add_field(name="Gateway latency", value=latency_text)
+    embed.add_field(name="Database", value=f"{size_kib:,.0f} KiB")
+    embed.add_field(name="Scheduled jobs", value="\n".join(job_lines), inline=False)
+    await send_private(interaction, embed=embed)
+
+
+@app_commands.describe(limit="How many entries (1 to 100)", action="Only this kind of action")
+async def show_log(
+    interaction: discord.Interaction,
+    limit: app_commands.Range[int, 1, 100] = 20,
+    action: str | None = None,
+) -> None:
+    """Show recent moderator actions, newest first, paged."""
+    guild = _guild(interaction)
+    bot = cast(Alongside, interaction.client)
+    entries, total = await bot.services.audit.page(guild.id, action=action or "", limit=limit)
+    if not entries:
+        await send_private(interaction, "No moderator actions are recorded yet.")
+        return
+    lines = [
+        f"{discord.utils.format_dt(e.created_at, 'f')} — <@{e.actor_id}> **{e.action}** "
+        f"{e.target} {('· ' + e.detail) if e.detail else ''}".strip()
+        for e in entries
+    ]
+    pages = [
+        discord.Embed(title=f"Moderator log ({total} in all)", description="\n".join(chunk))
+        for chunk in chunk_lines(lines)
+    ]
+    await send_pages(interaction, pages)
