@@ -31,6 +31,8 @@ class Settings:
     api_base: str | None
     gateway_url: str | None
     anonymity_key: str | None
+    contact_url: str
+    feeds_allow_private_hosts: bool
 
     def redacted(self) -> dict[str, str]:
         """Return the settings as text, with secrets hidden, for `check` output."""
@@ -147,6 +149,16 @@ def load_settings(env: Mapping[str, str], *, require_token: bool = True) -> Sett
     if anonymity_key is not None and len(anonymity_key) < 32:
         problems.append("ANONYMITY_KEY must be at least 32 characters of random text.")
 
+    contact_url = _clean(env, "CONTACT_URL") or "https://github.com/alongside-bot/alongside"
+    problem = _check_url(contact_url, "CONTACT_URL", ("http", "https"))
+    if problem:
+        problems.append(problem)
+
+    raw_private = (_clean(env, "FEEDS_ALLOW_PRIVATE_HOSTS") or "no").lower()
+    if raw_private not in ("yes", "no", "true", "false", "1", "0"):
+        problems.append(f"FEEDS_ALLOW_PRIVATE_HOSTS must be yes or no, got {raw_private!r}.")
+    feeds_allow_private_hosts = raw_private in ("yes", "true", "1")
+
     if problems:
         raise ConfigError(problems)
     return Settings(
@@ -161,4 +173,6 @@ def load_settings(env: Mapping[str, str], *, require_token: bool = True) -> Sett
         api_base=api_base,
         gateway_url=gateway_url,
         anonymity_key=anonymity_key,
+        contact_url=contact_url,
+        feeds_allow_private_hosts=feeds_allow_private_hosts,
     )
