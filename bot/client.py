@@ -19,7 +19,7 @@ from bot.services import Services
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS: tuple[str, ...] = ("cogs.about", "cogs.support", "cogs.mod")
+EXTENSIONS: tuple[str, ...] = ("cogs.about", "cogs.support", "cogs.mod", "cogs.glossary")
 
 
 def point_discord_at(api_base: str | None, gateway_url: str | None) -> None:

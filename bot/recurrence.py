@@ -52,7 +52,7 @@ class Recurrence:
         """Return the first occurrence strictly after `moment`, in UTC."""
         zone = ZoneInfo(self.zone)
         local_day = moment.astimezone(zone).date()
-        for offset in range(0, 64):
+        for offset in range(64):
             day = local_day + timedelta(days=offset)
             if not self._runs_on(day):
                 continue
@@ -80,7 +80,7 @@ def local_to_utc(day: date, at: time, zone: ZoneInfo) -> datetime:
     autumn change repeats happens once, at its first occurrence.
     """
     naive = datetime.combine(day, at)
-    for minutes in range(0, 24 * 60):
+    for minutes in range(24 * 60):
         attempt = naive + timedelta(minutes=minutes)
         aware = attempt.replace(tzinfo=zone, fold=0)
         round_trip = aware.astimezone(UTC).astimezone(zone).replace(tzinfo=None)

@@ -99,10 +99,25 @@ class SafeView(discord.ui.View):
 
 
 class SafeModal(discord.ui.Modal):
-    """A modal whose errors reach the person as a kind message, and whose input is kept."""
+    """A modal whose errors reach the person kindly, with their words given back to them."""
 
     async def on_error(  # type: ignore[override]  # Modal drops the item argument
         self, interaction: discord.Interaction, error: Exception, /
     ) -> None:
-        """Report the failure privately."""
-        await report_error(interaction, error)
+        """Report the failure privately and return what they typed, so nothing is lost."""
+        message = explain(error)
+        typed = [
+            item.value
+            for item in self.walk_children()
+            if isinstance(item, discord.ui.TextInput) and item.value
+        ]
+        if message is None or not typed:
+            await report_error(interaction, error)
+            return
+        echo = "\n\n".join(typed).replace("```", "ʼʼʼ")
+        room = 2000 - len(message) - 60
+        kept = echo if len(echo) <= room else echo[: max(0, room - 1)] + "…"
+        await send_private(
+            interaction,
+            f"{message}\n\nHere is what you wrote, so you can copy it:\n```\n{kept}\n```",
+        )

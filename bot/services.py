@@ -11,6 +11,8 @@ from bot.db.audit import AuditLog
 from bot.db.guild_settings import GuildSettingsRepo
 from bot.db.ledger import OccurrenceLedger
 from bot.db.meta import MetaStore
+from bot.glossary import GlossaryService
+from bot.glossary.settings import GLOSSARY_SETTINGS
 from bot.guild_settings import GuildSettings, SettingsRegistry, core_settings
 from bot.safety import Safety
 from bot.scheduler import Scheduler
@@ -31,6 +33,7 @@ class Services:
     meta: MetaStore
     scheduler: Scheduler
     safety: Safety
+    glossary: GlossaryService
     started_at: datetime = field(init=False)
 
     def __post_init__(self) -> None:
@@ -42,6 +45,7 @@ def build_services(config: Settings, db: Database, clock: Clock | None = None) -
     clock = clock or SystemClock()
     registry = SettingsRegistry()
     registry.declare(core_settings(config.timezone))
+    registry.declare(GLOSSARY_SETTINGS)
     return Services(
         config=config,
         db=db,
@@ -53,4 +57,5 @@ def build_services(config: Settings, db: Database, clock: Clock | None = None) -
         meta=MetaStore(db),
         scheduler=Scheduler(),
         safety=Safety.from_data(config.data_dir),
+        glossary=GlossaryService(db, config.data_dir, clock),
     )

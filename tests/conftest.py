@@ -76,6 +76,11 @@ class World:
     member: simcord.MemberActor
     other: simcord.MemberActor
 
+    async def restart(self) -> None:
+        """Stop the bot and start a new one on the same database, as a real restart would."""
+        self.bot = Alongside(self.services, extensions=self.bot.extension_names)
+        await self.env.restart_bot(self.bot)
+
     def open_mod_commands_to_everyone(self) -> None:
         """Do what a server admin can do in Integrations: show /mod to every member."""
         command = self.env.backend.find_command("mod", None, type=1)

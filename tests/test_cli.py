@@ -11,6 +11,9 @@ from pathlib import Path
 import pytest
 
 from bot.config import PROJECT_ROOT
+from bot.db.migrate import shipped_migrations
+
+LATEST = shipped_migrations()[-1].version
 
 
 def run_cli(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -70,7 +73,7 @@ def test_check_validates_and_migrates_without_touching_the_network(tmp_path: Pat
     result = run_cli("check", env=env, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "Configuration is valid." in result.stdout
-    assert "schema version: 1" in result.stdout
+    assert f"schema version: {LATEST}" in result.stdout
     assert "secret-token-value" not in result.stdout + result.stderr
     with sqlite3.connect(database) as conn:
         assert conn.execute("SELECT COUNT(*) FROM schema_migrations").fetchone()[0] >= 1
@@ -80,7 +83,7 @@ def test_migrate_then_backup_produces_a_sound_copy(tmp_path: Path) -> None:
     env = {"DATABASE_PATH": str(tmp_path / "live.db")}
     migrated = run_cli("migrate", env=env, cwd=tmp_path)
     assert migrated.returncode == 0, migrated.stderr
-    assert "schema version is 1" in migrated.stdout
+    assert f"schema version is {LATEST}" in migrated.stdout
     copy = tmp_path / "backup.db"
     backed_up = run_cli("backup", str(copy), env=env, cwd=tmp_path)
     assert backed_up.returncode == 0, backed_up.stderr

@@ -1,0 +1,241 @@
+"""Glossary forms: suggest a term, add a perspective, edit or decline in review, edit a term."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, cast
+
+import discord
+
+from bot.client import Alongside
+from bot.db.glossary import Suggestion, Term
+from bot.errors import NotInServer
+from bot.glossary.model import (
+    DEFINITION_MAX,
+    NAME_MAX,
+    NOTE_MAX,
+    PERSPECTIVE_MAX,
+    SOURCE_MAX,
+    TermFields,
+    fields_from_snapshot,
+    snapshot,
+)
+from bot.replies import SafeModal, send_private
+from cogs.glossary._render import perspective_embed, suggestion_embed
+from cogs.glossary._views import approve, reject, review_view
+
+log = logging.getLogger(__name__)
+
+PARAGRAPH = discord.TextStyle.paragraph
+
+
+def _bot(interaction: discord.Interaction[Any]) -> Alongside:
+    return cast(Alongside, interaction.client)
+
+
+async def post_for_review(
+    bot: Alongside, guild: discord.Guild, embed: discord.Embed, kind: str, item_id: int
+) -> bool:
+    """Post an item to the review channel with its buttons; False if there is nowhere to post."""
+    settings = bot.services.settings
+    channel_id = await settings.get(guild.id, "glossary_review_channel") or await settings.get(
+        guild.id, "mod_channel"
+    )
+    channel = guild.get_channel(channel_id) if channel_id else None
+    if not isinstance(channel, discord.TextChannel):
+        return False
+    try:
+        await channel.send(embed=embed, view=review_view(kind, item_id))
+    except discord.HTTPException:
+        log.warning("Could not post to the glossary review channel", exc_info=True)
+        return False
+    return True
+
+
+SAVED_NOT_POSTED = (
+    " Moderators haven't chosen a review channel yet, so it is saved and waiting: "
+    "they can see it with `/mod glossary pending`."
+)
+
+
+class SuggestTermModal(SafeModal, title="Suggest a glossary term"):
+    """A member proposes a new term."""
+
+    term = discord.ui.TextInput[Any](label="Term", custom_id="term", max_length=NAME_MAX)
+    definition = discord.ui.TextInput[Any](
+        label="What it means, in plain words",
+        custom_id="definition",
+        style=PARAGRAPH,
+        max_length=DEFINITION_MAX,
+    )
+    source = discord.ui.TextInput[Any](
+        label="Where the idea comes from (optional)",
+        custom_id="source",
+        required=False,
+        max_length=SOURCE_MAX,
+    )
+
+    async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
+        """Save the suggestion and send it to the moderators."""
+        if interaction.guild is None:
+            raise NotInServer()
+        bot = _bot(interaction)
+        suggestion = await bot.services.glossary.suggest_term(
+            interaction.guild.id,
+            interaction.user.id,
+            self.term.value,
+            self.definition.value,
+            self.source.value,
+        )
+        posted = await post_for_review(
+            bot, interaction.guild, suggestion_embed(suggestion), "s", suggestion.id
+        )
+        await send_private(
+            interaction,
+            f"Thank you. “{suggestion.name}” will be added once a moderator has looked at it, "
+            "and Alongside will tell you by direct message." + ("" if posted else SAVED_NOT_POSTED),
+        )
+
+
+class PerspectiveModal(SafeModal, title="Add your perspective"):
+    """A member adds their own view of a term."""
+
+    text = discord.ui.TextInput[Any](
+        label="Your perspective",
+        custom_id="perspective",
+        style=PARAGRAPH,
+        max_length=PERSPECTIVE_MAX,
+    )
+
+    def __init__(self, term: Term, *, anonymous: bool) -> None:
+        super().__init__(title=f"Your perspective on {term.name}"[:45])
+        self.term = term
+        self.anonymous = anonymous
+
+    async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
+        """Save the perspective for review."""
+        if interaction.guild is None:
+            raise NotInServer()
+        bot = _bot(interaction)
+        perspective, term = await bot.services.glossary.add_perspective(
+            interaction.guild.id,
+            interaction.user.id,
+            self.term.slug,
+            self.text.value,
+            anonymous=self.anonymous,
+        )
+        posted = await post_for_review(
+            bot, interaction.guild, perspective_embed(perspective, term), "p", perspective.id
+        )
+        shown_as = "“a member”" if self.anonymous else "your name"
+        await send_private(
+            interaction,
+            f"Thank you. Your perspective on {term.name} will appear, shown with {shown_as}, "
+            "once a moderator has looked at it."
+            + (" Moderators reviewing it won't see your name." if self.anonymous else "")
+            + ("" if posted else SAVED_NOT_POSTED),
+        )
+
+
+class EditSuggestionModal(SafeModal, title="Edit before approving"):
+    """A moderator tidies a suggestion, then approves it."""
+
+    term = discord.ui.TextInput[Any](label="Term", custom_id="term", max_length=NAME_MAX)
+    definition = discord.ui.TextInput[Any](
+        label="Definition", custom_id="definition", style=PARAGRAPH, max_length=DEFINITION_MAX
+    )
+
+    def __init__(self, suggestion: Suggestion) -> None:
+        super().__init__()
+        self.suggestion = suggestion
+        self.term.default = suggestion.name
+        self.definition.default = suggestion.definition
+
+    async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
+        """Approve the edited suggestion."""
+        await approve(
+            interaction,
+            "s",
+            self.suggestion.id,
+            name=self.term.value,
+            definition=self.definition.value,
+        )
+
+
+class RejectModal(SafeModal, title="Decline, with a reason"):
+    """A moderator says why, kindly; the contributor reads it."""
+
+    reason = discord.ui.TextInput[Any](
+        label="Reason (the contributor will read this)",
+        custom_id="reason",
+        style=PARAGRAPH,
+        max_length=500,
+    )
+
+    def __init__(self, kind: str, item_id: int) -> None:
+        super().__init__()
+        self.kind = kind
+        self.item_id = item_id
+
+    async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
+        """Decline and tell the contributor."""
+        await reject(interaction, self.kind, self.item_id, self.reason.value)
+
+
+class EditTermModal(SafeModal, title="Edit a glossary term"):
+    """A moderator edits a term's wording; the previous version stays in its history."""
+
+    name = discord.ui.TextInput[Any](label="Term", custom_id="name", max_length=NAME_MAX)
+    definition = discord.ui.TextInput[Any](
+        label="Definition", custom_id="definition", style=PARAGRAPH, max_length=DEFINITION_MAX
+    )
+    aliases = discord.ui.TextInput[Any](
+        label="Other names, separated by commas",
+        custom_id="aliases",
+        required=False,
+        max_length=1000,
+    )
+    contested_note = discord.ui.TextInput[Any](
+        label="If contested: what the debate is about",
+        custom_id="contested_note",
+        style=PARAGRAPH,
+        required=False,
+        max_length=NOTE_MAX,
+    )
+
+    def __init__(self, term: Term) -> None:
+        super().__init__()
+        self.term = term
+        self.name.default = term.name
+        self.definition.default = term.definition
+        self.aliases.default = ", ".join(term.aliases)
+        self.contested_note.default = term.contested_note
+
+    async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
+        """Save the edit as a new revision."""
+        if interaction.guild_id is None:
+            raise NotInServer()
+        bot = _bot(interaction)
+        note = self.contested_note.value.strip()
+        current = fields_from_snapshot(snapshot(self.term))
+        fields = TermFields(
+            name=self.name.value,
+            definition=self.definition.value,
+            aliases=tuple(a.strip() for a in self.aliases.value.split(",") if a.strip()),
+            contested=bool(note),
+            contested_note=note,
+            related=current.related,
+            sources=current.sources,
+        )
+        term = await bot.services.glossary.edit_term(
+            interaction.guild_id, interaction.user.id, self.term.slug, fields
+        )
+        await bot.services.audit.record(
+            interaction.guild_id,
+            interaction.user.id,
+            "glossary.edit",
+            term.name,
+            "",
+            bot.services.clock.now(),
+        )
+        await send_private(interaction, f"Saved. {term.name} now reads as you wrote it.")

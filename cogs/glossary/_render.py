@@ -1,0 +1,97 @@
+"""How glossary entries, search results and review items look in Discord."""
+
+from __future__ import annotations
+
+import discord
+
+from bot.db.glossary import Perspective, SearchHit, Suggestion, Term
+from bot.glossary.model import TermEntry
+from bot.text import clip
+
+COLOUR = 0x5B8A72
+PAGE_BUDGET = 4500  # characters of perspectives per page, well inside an embed's 6,000
+
+
+def voice(perspective: Perspective) -> tuple[str, str]:
+    """Return the heading and the attributed text of one perspective."""
+    if perspective.credit == "shipped":
+        return perspective.label, perspective.text
+    if perspective.credit == "named" and perspective.author_id:
+        return "A member's perspective", f"{perspective.text}\n— <@{perspective.author_id}>"
+    return "A member's perspective", f"{perspective.text}\n— a member"
+
+
+def entry_pages(entry: TermEntry) -> list[discord.Embed]:
+    """Render a term: definition first, then every perspective side by side, paged."""
+    term = entry.term
+    first = discord.Embed(title=term.name, description=term.definition, colour=COLOUR)
+    if term.contested:
+        note = term.contested_note or "People in the field disagree about this term."
+        first.add_field(name="Contested", value=clip(note, 1024), inline=False)
+    if term.aliases:
+        first.add_field(name="Also called", value=clip(", ".join(term.aliases), 1024), inline=False)
+    if term.sources:
+        listed = "; ".join(f"{s.org}, {s.title}" if s.title else s.org for s in term.sources)
+        first.add_field(name="Sources", value=clip(listed, 1024), inline=False)
+    pages = [first]
+    used = len(first.description or "") + sum(len(f.value or "") for f in first.fields)
+    for perspective in entry.perspectives:
+        heading, text = voice(perspective)
+        size = len(heading) + len(text)
+        page = pages[-1]
+        if used + size > PAGE_BUDGET or len(page.fields) >= 12:
+            page = discord.Embed(title=f"{term.name} (continued)", colour=COLOUR)
+            pages.append(page)
+            used = 0
+        page.add_field(name=clip(heading, 256), value=clip(text, 1024), inline=False)
+        used += size
+    if not entry.perspectives:
+        first.add_field(
+            name="Perspectives",
+            value="No member has added a perspective yet. `/glossary perspective` adds yours.",
+            inline=False,
+        )
+    return pages
+
+
+def search_page(
+    query: str, hits: list[SearchHit], total: int, page: int, pages: int
+) -> discord.Embed:
+    """Render one page of search results."""
+    embed = discord.Embed(title=f"Glossary search: {clip(query, 200)}", colour=COLOUR)
+    for hit in hits:
+        embed.add_field(name=hit.name, value=clip(hit.excerpt or "…", 1024), inline=False)
+    embed.set_footer(text=f"{total} found · page {page + 1} of {pages}")
+    return embed
+
+
+def suggestion_embed(suggestion: Suggestion) -> discord.Embed:
+    """What moderators see for a suggested term."""
+    embed = discord.Embed(
+        title=f"Suggested term: {suggestion.name}", description=suggestion.definition, colour=COLOUR
+    )
+    if suggestion.source:
+        embed.add_field(name="Source", value=clip(suggestion.source, 1024), inline=False)
+    embed.add_field(name="Suggested by", value=f"<@{suggestion.author_id}>", inline=False)
+    return embed
+
+
+def perspective_embed(perspective: Perspective, term: Term) -> discord.Embed:
+    """What moderators see for a proposed perspective (no name if the member asked)."""
+    embed = discord.Embed(
+        title=f"Perspective on {term.name}", description=perspective.text, colour=COLOUR
+    )
+    who = (
+        f"<@{perspective.author_id}>"
+        if perspective.credit == "named"
+        else "A member who asked not to be named"
+    )
+    embed.add_field(name="From", value=who, inline=False)
+    return embed
+
+
+def decided(embed: discord.Embed, outcome: str) -> discord.Embed:
+    """Mark a review message as decided."""
+    embed.colour = discord.Colour.dark_grey()
+    embed.set_footer(text=outcome)
+    return embed

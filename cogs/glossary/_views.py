@@ -1,0 +1,366 @@
+"""Glossary buttons: related terms, paging, and the moderators' persistent review buttons."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, cast
+
+import discord
+
+from bot.client import Alongside
+from bot.components import Guarded
+from bot.errors import NotInServer, UserFacingError
+from bot.moderation import ensure_moderator
+from bot.replies import SafeView, send_private
+from bot.text import clip
+from cogs.glossary._render import decided, entry_pages
+
+log = logging.getLogger(__name__)
+
+Button = discord.ui.Button[Any]
+
+
+def _bot(interaction: discord.Interaction[Any]) -> Alongside:
+    return cast(Alongside, interaction.client)
+
+
+def _guild_id(interaction: discord.Interaction[Any]) -> int:
+    if interaction.guild_id is None:
+        raise NotInServer()
+    return interaction.guild_id
+
+
+async def tell_member(bot: Alongside, user_id: int, text: str) -> bool:
+    """Send a member a private message; False if their DMs are closed."""
+    try:
+        user = bot.get_user(user_id) or await bot.fetch_user(user_id)
+        await user.send(text)
+    except discord.HTTPException:
+        log.info("Could not send a glossary outcome by DM (DMs closed or user gone)")
+        return False
+    return True
+
+
+class OpenTerm(
+    Guarded, discord.ui.DynamicItem[Button], template=r"alongside:glossary:term:(?P<id>[0-9]+)"
+):
+    """A related-term button: opens that term for whoever clicks, privately."""
+
+    def __init__(self, term_id: int, label: str = "Open") -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=clip(label, 80),
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"alongside:glossary:term:{term_id}",
+            )
+        )
+        self.term_id = term_id
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> OpenTerm:
+        """Rebuild the button from its custom_id after a restart."""
+        return cls(int(match["id"]), getattr(item, "label", None) or "Open")
+
+    async def run(self, interaction: discord.Interaction[Any]) -> None:
+        """Show the related term to the person who clicked."""
+        bot = _bot(interaction)
+        guild_id = _guild_id(interaction)
+        term = await bot.services.glossary.repo.term_by_id(guild_id, self.term_id)
+        if term is None:
+            raise UserFacingError("That term has been removed from the glossary.")
+        entry = await bot.services.glossary.entry(term)
+        await send_term(interaction, entry_pages(entry), entry.related)
+
+
+class TermView(SafeView):
+    """Pages of one term, plus buttons for its related terms."""
+
+    def __init__(
+        self, owner_id: int, pages: Sequence[discord.Embed], related: Sequence[tuple[int, str]]
+    ):
+        super().__init__(timeout=900)
+        self.owner_id = owner_id
+        self.pages = list(pages)
+        self.index = 0
+        if len(self.pages) > 1:
+            self.previous = discord.ui.Button[TermView](label="Previous", row=0, disabled=True)
+            self.next = discord.ui.Button[TermView](label="Next", row=0)
+            self.previous.callback = self._turn(-1)  # type: ignore[method-assign,assignment]
+            self.next.callback = self._turn(1)  # type: ignore[method-assign,assignment]
+            self.add_item(self.previous)
+            self.add_item(self.next)
+            for number, page in enumerate(self.pages, start=1):
+                page.set_footer(text=f"Page {number} of {len(self.pages)}")
+        for term_id, name in list(related)[:10]:
+            self.add_item(OpenTerm(term_id, name))
+
+    def _turn(self, step: int) -> Callable[[discord.Interaction[Any]], Awaitable[None]]:
+        async def turn(interaction: discord.Interaction[Any]) -> None:
+            self.index = max(0, min(len(self.pages) - 1, self.index + step))
+            self.previous.disabled = self.index == 0
+            self.next.disabled = self.index == len(self.pages) - 1
+            await interaction.response.edit_message(embed=self.pages[self.index], view=self)
+
+        return turn
+
+
+async def send_term(
+    interaction: discord.Interaction[Any],
+    pages: list[discord.Embed],
+    related: Sequence[tuple[int, str]],
+    *,
+    public: bool = False,
+) -> None:
+    """Show a term privately (or in the channel, if the member chose to share it)."""
+    view = TermView(interaction.user.id, pages, related)
+    if public:
+        await interaction.response.send_message(
+            embed=pages[0], view=view, allowed_mentions=discord.AllowedMentions.none()
+        )
+        return
+    await send_private(interaction, embed=pages[0], view=view)
+
+
+# ----- review ---------------------------------------------------------------------------------
+
+
+async def _mark_message(interaction: discord.Interaction[Any], outcome: str) -> None:
+    """Show on the review message what was decided, and remove its buttons."""
+    message = interaction.message
+    if message is None or not message.embeds:
+        return
+    try:
+        await message.edit(embed=decided(message.embeds[0], outcome), view=None)
+    except discord.HTTPException:
+        log.warning("Could not update a glossary review message", exc_info=True)
+
+
+async def approve(
+    interaction: discord.Interaction[Any], kind: str, item_id: int, **edits: str
+) -> None:
+    """Approve a suggestion or a perspective, and tell its author."""
+    bot = _bot(interaction)
+    guild_id = _guild_id(interaction)
+    glossary = bot.services.glossary
+    now = bot.services.clock.now()
+    if kind == "s":
+        suggestion, term = await glossary.approve_suggestion(
+            guild_id, item_id, interaction.user.id, **edits
+        )
+        author_id, summary = suggestion.author_id, f"the term “{term.name}”"
+    else:
+        perspective, term = await glossary.decide_perspective(guild_id, item_id, approve=True)
+        author_id, summary = perspective.author_id or 0, f"your perspective on “{term.name}”"
+    await bot.services.audit.record(
+        guild_id, interaction.user.id, "glossary.approve", term.name, "", now
+    )
+    await send_private(interaction, f"Approved: {term.name} is in the glossary.")
+    await _mark_message(interaction, f"Approved by {interaction.user.display_name}")
+    await tell_member(
+        bot,
+        author_id,
+        f"Thank you: {summary} is now in the glossary. Anyone can read it with /glossary define.",
+    )
+
+
+async def reject(
+    interaction: discord.Interaction[Any], kind: str, item_id: int, reason: str
+) -> None:
+    """Decline a suggestion or a perspective, and tell its author why, privately."""
+    bot = _bot(interaction)
+    guild_id = _guild_id(interaction)
+    glossary = bot.services.glossary
+    if kind == "s":
+        suggestion = await glossary.reject_suggestion(guild_id, item_id, reason)
+        author_id, what = suggestion.author_id, f"your suggested term “{suggestion.name}”"
+    else:
+        perspective, term = await glossary.decide_perspective(
+            guild_id, item_id, approve=False, reason=reason
+        )
+        author_id, what = perspective.author_id or 0, f"your perspective on “{term.name}”"
+    await bot.services.audit.record(
+        guild_id,
+        interaction.user.id,
+        "glossary.reject",
+        f"{kind}{item_id}",
+        reason,
+        bot.services.clock.now(),
+    )
+    await send_private(interaction, "Declined. The contributor has been told, privately.")
+    await _mark_message(interaction, f"Declined by {interaction.user.display_name}: {reason}")
+    await tell_member(
+        bot,
+        author_id,
+        f"A moderator didn't add {what} to the glossary this time. Their reason: {reason}",
+    )
+
+
+class ApproveButton(
+    Guarded,
+    discord.ui.DynamicItem[Button],
+    template=r"alongside:glossary:approve:(?P<kind>[sp])(?P<id>[0-9]+)",
+):
+    """Approve, for moderators only."""
+
+    def __init__(self, kind: str, item_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Approve",
+                style=discord.ButtonStyle.success,
+                custom_id=f"alongside:glossary:approve:{kind}{item_id}",
+            )
+        )
+        self.kind, self.item_id = kind, item_id
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> ApproveButton:
+        """Rebuild the button from its custom_id after a restart."""
+        return cls(match["kind"], int(match["id"]))
+
+    async def run(self, interaction: discord.Interaction[Any]) -> None:
+        """Approve, after checking the clicker is a moderator."""
+        await ensure_moderator(interaction)
+        await approve(interaction, self.kind, self.item_id)
+
+
+class EditButton(
+    Guarded,
+    discord.ui.DynamicItem[Button],
+    template=r"alongside:glossary:edit:(?P<kind>s)(?P<id>[0-9]+)",
+):
+    """Edit a suggested term before approving it, for moderators only."""
+
+    def __init__(self, kind: str, item_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Edit and approve",
+                style=discord.ButtonStyle.primary,
+                custom_id=f"alongside:glossary:edit:{kind}{item_id}",
+            )
+        )
+        self.kind, self.item_id = kind, item_id
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> EditButton:
+        """Rebuild the button from its custom_id after a restart."""
+        return cls(match["kind"], int(match["id"]))
+
+    async def run(self, interaction: discord.Interaction[Any]) -> None:
+        """Open the suggestion in a form the moderator can change."""
+        from cogs.glossary._modals import EditSuggestionModal
+
+        await ensure_moderator(interaction)
+        suggestion = await _bot(interaction).services.glossary.repo.suggestion(
+            _guild_id(interaction), self.item_id
+        )
+        if suggestion is None or suggestion.status != "pending":
+            raise UserFacingError("That suggestion has already been decided.")
+        await interaction.response.send_modal(EditSuggestionModal(suggestion))
+
+
+class RejectButton(
+    Guarded,
+    discord.ui.DynamicItem[Button],
+    template=r"alongside:glossary:reject:(?P<kind>[sp])(?P<id>[0-9]+)",
+):
+    """Decline with a reason, for moderators only."""
+
+    def __init__(self, kind: str, item_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Decline",
+                style=discord.ButtonStyle.danger,
+                custom_id=f"alongside:glossary:reject:{kind}{item_id}",
+            )
+        )
+        self.kind, self.item_id = kind, item_id
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> RejectButton:
+        """Rebuild the button from its custom_id after a restart."""
+        return cls(match["kind"], int(match["id"]))
+
+    async def run(self, interaction: discord.Interaction[Any]) -> None:
+        """Ask for the reason the contributor will read."""
+        from cogs.glossary._modals import RejectModal
+
+        await ensure_moderator(interaction)
+        await interaction.response.send_modal(RejectModal(self.kind, self.item_id))
+
+
+def review_view(kind: str, item_id: int) -> discord.ui.View:
+    """The persistent buttons under a review message."""
+    view = discord.ui.View(timeout=None)
+    view.add_item(ApproveButton(kind, item_id))
+    if kind == "s":
+        view.add_item(EditButton(kind, item_id))
+    view.add_item(RejectButton(kind, item_id))
+    return view
+
+
+DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
+    OpenTerm,
+    ApproveButton,
+    EditButton,
+    RejectButton,
+)
+
+
+class ConfirmView(SafeView):
+    """Yes / Cancel for a moderator's destructive or bulk action."""
+
+    def __init__(
+        self,
+        owner_id: int,
+        confirm_label: str,
+        action: Callable[[discord.Interaction[Any]], Awaitable[None]],
+    ) -> None:
+        super().__init__(timeout=300)
+        self.owner_id = owner_id
+        self.action = action
+        self.confirm.label = confirm_label
+
+    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
+        """Only the moderator who asked can confirm, and only while still a moderator."""
+        await ensure_moderator(interaction)
+        return interaction.user.id == self.owner_id
+
+    @discord.ui.button(label="Confirm", style=discord.ButtonStyle.danger)
+    async def confirm(self, interaction: discord.Interaction[Any], _: Button) -> None:
+        """Carry out the action."""
+        self.stop()
+        await self.action(interaction)
+
+    @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary)
+    async def cancel(self, interaction: discord.Interaction[Any], _: Button) -> None:
+        """Do nothing."""
+        self.stop()
+        await interaction.response.edit_message(
+            content="Cancelled; nothing changed.", view=None, embed=None
+        )

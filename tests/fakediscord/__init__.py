@@ -1,0 +1,6 @@
+"""A loopback Discord (REST + gateway) that the real discord.py client can talk to."""
+
+from .interactions import Followup, InteractionHandle
+from .server import TOKEN, FakeDiscord, RecordedRequest
+
+__all__ = ["TOKEN", "FakeDiscord", "Followup", "InteractionHandle", "RecordedRequest"]

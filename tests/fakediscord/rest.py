@@ -1,0 +1,432 @@
+"""REST routes of the fake Discord that a discord.py bot uses."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .interactions import Followup, InteractionHandle
+from .world import THREAD_TYPES, Channel, iso, public
+
+if TYPE_CHECKING:
+    from multidict import MultiMapping
+
+    from .server import FakeDiscord
+
+GUILD_MESSAGES, DIRECT_MESSAGES = 1 << 9, 1 << 12
+EPHEMERAL, LOADING = 1 << 6, 1 << 7
+NONCE_WINDOW = 300.0
+# Callback types Discord accepts for each interaction type.
+VALID_CALLBACKS = {2: {4, 5, 9}, 3: {4, 5, 6, 7, 9}, 4: {8}, 5: {4, 5, 6, 7}}
+APPLICATION_FIELDS = json.loads(
+    '{"icon": null, "description": "", "summary": "", "type": null, "bot_public": false,'
+    ' "bot_require_code_grant": false, "team": null, "verify_key": "' + "0" * 64 + '",'
+    ' "flags": 524288, "interactions_endpoint_url": null, "redirect_uris": [], "tags": [],'
+    ' "integration_types_config": {"0": {}}}'
+)
+
+
+class ApiError(Exception):
+    """An error answer in Discord's JSON error format."""
+
+    def __init__(self, status: int, code: int, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+@dataclass
+class Call:
+    """A parsed REST request handed to a route."""
+
+    method: str
+    params: dict[str, str]
+    body: Any
+    files: dict[str, bytes]
+    query: MultiMapping[str]
+    received_at: float = 0.0
+    # Keys of messages/modals whose answer must reach the bot before users can interact.
+    delivered: list[str] = field(default_factory=list)
+
+
+Reply = tuple[int, Any]
+Handler = Callable[[Call], Awaitable[Reply]]
+
+
+class Rest:
+    """Route handlers, working on the fake's world."""
+
+    def __init__(self, fake: FakeDiscord) -> None:
+        self.fake = fake
+        self.world = fake.world
+        self.nonces: dict[tuple[int, str], tuple[int, float]] = {}
+
+    def routes(self) -> list[tuple[str, str, Handler]]:
+        """List (method, path template, handler); static paths come before dynamic ones."""
+        app_cmds = "/applications/{application_id}"
+        hook = "/webhooks/{webhook_id}/{webhook_token}"
+        msgs = "/channels/{channel_id}/messages"
+        table: list[tuple[str, str, Handler]] = [
+            ("GET", "/users/@me", self.get_me),
+            ("POST", "/users/@me/channels", self.open_dm),
+            ("GET", "/users/{user_id}", self.get_user),
+            ("GET", "/oauth2/applications/@me", self.get_application),
+            ("GET", "/applications/@me", self.get_application),
+            ("GET", app_cmds + "/commands", self.get_commands),
+            ("PUT", app_cmds + "/commands", self.put_commands),
+            ("GET", app_cmds + "/guilds/{guild_id}/commands", self.get_commands),
+            ("PUT", app_cmds + "/guilds/{guild_id}/commands", self.put_commands),
+            ("POST", "/interactions/{interaction_id}/{interaction_token}/callback", self.callback),
+            ("POST", hook, self.followup),
+            ("POST", msgs, self.create_message),
+            ("POST", msgs + "/{message_id}/threads", self.create_thread),
+            ("POST", "/channels/{channel_id}/threads", self.create_thread),
+            ("PUT", "/channels/{channel_id}/thread-members/{user_id}", self.join_thread),
+            ("GET", "/guilds/{guild_id}", self.get_guild),
+            ("GET", "/guilds/{guild_id}/channels", self.guild_channels),
+            ("GET", "/guilds/{guild_id}/members/{user_id}", self.get_member),
+            ("GET", "/gateway", self.get_gateway),
+            ("GET", "/gateway/bot", self.get_gateway),
+        ]
+        for method in ("GET", "PATCH", "DELETE"):
+            table.append((method, hook + "/messages/{message_id}", self.webhook_message))
+            table.append((method, msgs + "/{message_id}", self.channel_message))
+            table.append((method, "/channels/{channel_id}", self.channel))
+        return table
+
+    # -- lookups -------------------------------------------------------------------------------
+
+    def _channel(self, raw: str) -> Channel:
+        channel = self.world.channels.get(int(raw)) if raw.isdigit() else None
+        if channel is None:
+            raise ApiError(404, 10003, "Unknown Channel")
+        return channel
+
+    def _message(self, channel_id: int, raw: str) -> dict[str, Any]:
+        message = self.world.messages.get(int(raw)) if raw.isdigit() else None
+        if message is None or message["channel_id"] != str(channel_id):
+            raise ApiError(404, 10008, "Unknown Message")
+        return message
+
+    def _handle(self, call: Call) -> InteractionHandle:
+        handle = self.fake.handles.get(call.params["webhook_token"])
+        if call.params["webhook_id"] != str(self.world.application_id) or handle is None:
+            raise ApiError(404, 10015, "Unknown Webhook")
+        if handle.body is None:
+            # The webhook only exists once the interaction has been acknowledged.
+            raise ApiError(404, 10015, "Unknown Webhook")
+        return handle
+
+    def _edit(self, message: dict[str, Any], body: dict[str, Any], files: dict[str, bytes]) -> None:
+        for key in ("content", "components"):
+            if key in body:
+                message[key] = body[key] or ([] if key == "components" else "")
+        if "embeds" in body:
+            message["embeds"] = [{"type": "rich", **e} for e in body["embeds"] or []]
+        if "flags" in body and body["flags"] is not None:
+            message["flags"] = (message["flags"] & (EPHEMERAL | LOADING)) | int(body["flags"])
+        if "attachments" in body:
+            items = body["attachments"] or []
+            existing = {a["id"]: a for a in message["attachments"]}
+            kept = [existing[str(i.get("id"))] for i in items if str(i.get("id")) in existing]
+            new = [i for i in items if str(i.get("id")) not in existing]
+            channel_id = int(message["channel_id"])
+            message["attachments"] = kept + self.world.attachments(channel_id, new, files)
+            message["_files"].update(files)
+        message["edited_timestamp"] = iso()
+
+    async def _announce(self, channel: Channel, message: dict[str, Any]) -> None:
+        intent = DIRECT_MESSAGES if channel.guild_id is None else GUILD_MESSAGES
+        await self.fake.gateway.dispatch("MESSAGE_CREATE", public(message), intent=intent)
+
+    # -- users, application, commands ---------------------------------------------------------
+
+    async def get_me(self, call: Call) -> Reply:
+        """Return the bot user."""
+        return 200, {**self.world.bot_user.payload(), "verified": True, "mfa_enabled": False}
+
+    async def get_user(self, call: Call) -> Reply:
+        """Return a user."""
+        user = self.world.users.get(int(call.params["user_id"]))
+        if user is None:
+            raise ApiError(404, 10013, "Unknown User")
+        return 200, user.payload()
+
+    async def get_application(self, call: Call) -> Reply:
+        """Return the bot's application."""
+        world = self.world
+        return 200, {
+            **APPLICATION_FIELDS,
+            "id": str(world.application_id),
+            "name": world.bot_user.username,
+            "owner": world.owner.payload(),
+            "bot": world.bot_user.payload(),
+            "approximate_guild_count": len(world.guilds),
+        }
+
+    def _scope(self, call: Call) -> int | None:
+        if call.params["application_id"] != str(self.world.application_id):
+            raise ApiError(403, 50001, "Missing Access")
+        return int(call.params["guild_id"]) if "guild_id" in call.params else None
+
+    async def get_commands(self, call: Call) -> Reply:
+        """List synced commands."""
+        return 200, self.world.commands.get(self._scope(call), [])
+
+    async def put_commands(self, call: Call) -> Reply:
+        """Replace commands, keeping ids stable by name as Discord does."""
+        scope = self._scope(call)
+        body = call.body if isinstance(call.body, list) else []
+        self.fake.command_syncs.append(("global" if scope is None else scope, body))
+        old = {(c["name"], c.get("type", 1)): c["id"] for c in self.world.commands.get(scope, [])}
+        commands = []
+        for item in body:
+            key = (item["name"], item.get("type", 1))
+            command = {
+                "type": 1,
+                "description": "",
+                "default_member_permissions": None,
+                "nsfw": False,
+                "contexts": None,
+                "integration_types": [0],
+                **item,
+                "id": old.get(key) or str(self.world.snowflake()),
+                "application_id": str(self.world.application_id),
+                "version": str(self.world.snowflake()),
+            }
+            if scope is not None:
+                command["guild_id"] = str(scope)
+            commands.append(command)
+        self.world.commands[scope] = commands
+        return 200, commands
+
+    # -- interactions --------------------------------------------------------------------------
+
+    async def callback(self, call: Call) -> Reply:
+        """Take the interaction response; answer with the callback resource when asked."""
+        handle = self.fake.handles.get(call.params["interaction_token"])
+        if handle is None or str(handle.id) != call.params["interaction_id"]:
+            raise ApiError(404, 10062, "Unknown interaction")
+        deadline = self.fake.interaction_deadline
+        if deadline is not None and time.perf_counter() - handle.dispatched_at > deadline:
+            raise ApiError(404, 10062, "Unknown interaction")
+        if handle.body is not None:
+            raise ApiError(400, 40060, "Interaction has already been acknowledged.")
+        body = call.body if isinstance(call.body, dict) else {}
+        kind, data = body.get("type"), body.get("data") or {}
+        if kind not in VALID_CALLBACKS.get(handle.payload["type"], set()):
+            raise ApiError(400, 50035, f"Invalid callback type {kind} for this interaction")
+        channel_id = int(handle.payload["channel_id"])
+        if kind == 4:
+            handle.original = self.world.new_message(
+                channel_id, data, files=call.files, interaction=handle.payload
+            )
+        elif kind == 5:
+            loading = {"flags": LOADING | (int(data.get("flags") or 0) & EPHEMERAL)}
+            handle.original = self.world.new_message(
+                channel_id, loading, interaction=handle.payload
+            )
+            handle.loading = True
+        elif kind in (6, 7):
+            handle.original = self.world.messages.get(int(handle.payload["message"]["id"]))
+            if kind == 7 and handle.original is not None:
+                self._edit(handle.original, data, call.files)
+        elif kind == 9:
+            self.world.modals[data["custom_id"]] = data
+            call.delivered.append(f"modal:{data['custom_id']}")
+        if kind in (4, 5, 7) and handle.original is not None:
+            if kind != 7:
+                self._keep(channel_id, handle.original)
+            call.delivered.append(handle.original["id"])
+        handle.answer(body, call.received_at)
+        if call.query.get("with_response", "").lower() not in ("1", "true"):
+            return 204, None
+        info: dict[str, Any] = {"id": str(handle.id), "type": handle.payload["type"]}
+        resource: dict[str, Any] = {"type": kind}
+        if kind in (4, 5, 7) and handle.original is not None:
+            info.update(
+                response_message_id=handle.original["id"],
+                response_message_loading=kind == 5,
+                response_message_ephemeral=bool(handle.original["flags"] & EPHEMERAL),
+            )
+            resource["message"] = public(handle.original)
+        return 200, {"interaction": info, "resource": resource}
+
+    def _keep(self, channel_id: int, message: dict[str, Any]) -> None:
+        # Ephemeral messages exist only for their interaction, never in the channel.
+        if message["flags"] & EPHEMERAL:
+            self.world.messages[int(message["id"])] = message
+        else:
+            self.world.store_message(channel_id, message)
+
+    async def followup(self, call: Call) -> Reply:
+        """Create a followup; the first one after a deferral fills the loading message."""
+        handle = self._handle(call)
+        body = call.body if isinstance(call.body, dict) else {}
+        if handle.loading and handle.original is not None:
+            message = handle.original
+            self._edit(message, body, call.files)
+            message["flags"] &= ~LOADING
+            handle.loading = False
+        else:
+            channel_id = int(handle.payload["channel_id"])
+            message = self.world.new_message(
+                channel_id, body, files=call.files, interaction=handle.payload
+            )
+            self._keep(channel_id, message)
+        call.delivered.append(message["id"])
+        handle.followups.append(Followup("POST", message["id"], body, time.perf_counter()))
+        if call.query.get("wait", "").lower() in ("1", "true"):
+            return 200, public(message)
+        return 204, None
+
+    async def webhook_message(self, call: Call) -> Reply:
+        """Get, edit or delete the original response or a followup."""
+        handle = self._handle(call)
+        raw = call.params["message_id"]
+        if raw == "@original":
+            message = handle.original
+        else:
+            message = self.world.messages.get(int(raw)) if raw.isdigit() else None
+        if message is None or message.get("interaction_metadata", {}).get("id") != str(handle.id):
+            raise ApiError(404, 10008, "Unknown Message")
+        if call.method == "PATCH":
+            body = call.body if isinstance(call.body, dict) else {}
+            self._edit(message, body, call.files)
+            call.delivered.append(message["id"])
+            if message is handle.original:
+                message["flags"] &= ~LOADING
+                handle.loading = False
+            handle.followups.append(Followup("PATCH", message["id"], body, time.perf_counter()))
+        elif call.method == "DELETE":
+            self._forget(message)
+            handle.followups.append(Followup("DELETE", message["id"], {}, time.perf_counter()))
+            return 204, None
+        return 200, public(message)
+
+    def _forget(self, message: dict[str, Any]) -> None:
+        mid = int(message["id"])
+        self.world.messages.pop(mid, None)
+        ids = self.world.channel_messages.get(int(message["channel_id"]), [])
+        if mid in ids:
+            ids.remove(mid)
+
+    # -- channels and messages -----------------------------------------------------------------
+
+    async def create_message(self, call: Call) -> Reply:
+        """Create a message, honouring nonce + enforce_nonce deduplication."""
+        channel = self._channel(call.params["channel_id"])
+        if channel.recipient_id in self.world.closed_dms:
+            raise ApiError(403, 50007, "Cannot send messages to this user")
+        body = call.body if isinstance(call.body, dict) else {}
+        nonce, now = body.get("nonce"), time.time()
+        key = (channel.id, str(nonce))
+        if nonce is not None and body.get("enforce_nonce") and key in self.nonces:
+            mid, when = self.nonces[key]
+            if now - when < NONCE_WINDOW and mid in self.world.messages:
+                return 200, public(self.world.messages[mid])
+        message = self.world.new_message(channel.id, body, files=call.files)
+        self.world.store_message(channel.id, message)
+        if nonce is not None and body.get("enforce_nonce"):
+            self.nonces[key] = (int(message["id"]), now)
+        call.delivered.append(message["id"])
+        await self._announce(channel, message)
+        return 200, public(message)
+
+    async def channel_message(self, call: Call) -> Reply:
+        """Get, edit or delete a channel message."""
+        channel = self._channel(call.params["channel_id"])
+        message = self._message(channel.id, call.params["message_id"])
+        if call.method == "PATCH":
+            self._edit(message, call.body if isinstance(call.body, dict) else {}, call.files)
+            call.delivered.append(message["id"])
+        elif call.method == "DELETE":
+            self._forget(message)
+            return 204, None
+        return 200, public(message)
+
+    async def create_thread(self, call: Call) -> Reply:
+        """Start a thread from a message (sharing its id) or on its own."""
+        parent = self._channel(call.params["channel_id"])
+        body = call.body if isinstance(call.body, dict) else {}
+        name = str(body.get("name") or "thread")
+        if "message_id" in call.params:
+            message = self._message(parent.id, call.params["message_id"])
+            if int(message["id"]) in self.world.channels:
+                raise ApiError(400, 160004, "A thread has already been created for this message")
+            tid = self.world.add_thread(parent.id, name, tid=int(message["id"]))
+        else:
+            tid = self.world.add_thread(parent.id, name, type=int(body.get("type") or 12))
+        payload = self.world.channels[tid].payload(self.world)
+        await self.fake.gateway.dispatch("THREAD_CREATE", {**payload, "newly_created": True})
+        return 201, payload
+
+    async def join_thread(self, call: Call) -> Reply:
+        """Add a member to a thread."""
+        self._channel(call.params["channel_id"])
+        return 204, None
+
+    async def channel(self, call: Call) -> Reply:
+        """Get, edit (name, archived, locked) or delete a channel or thread."""
+        channel = self._channel(call.params["channel_id"])
+        thread = channel.type in THREAD_TYPES
+        if call.method == "PATCH":
+            body = call.body if isinstance(call.body, dict) else {}
+            channel.name = body.get("name", channel.name)
+            channel.archived = bool(body.get("archived", channel.archived))
+            event = "THREAD_UPDATE" if thread else "CHANNEL_UPDATE"
+            await self.fake.gateway.dispatch(event, channel.payload(self.world))
+        elif call.method == "DELETE":
+            payload = channel.payload(self.world)
+            del self.world.channels[channel.id]
+            if (
+                channel.guild_id is not None
+                and channel.id in (guild := self.world.guilds[channel.guild_id]).channels
+            ):
+                guild.channels.remove(channel.id)
+            event = "THREAD_DELETE" if thread else "CHANNEL_DELETE"
+            await self.fake.gateway.dispatch(event, payload)
+            return 200, payload
+        return 200, channel.payload(self.world)
+
+    async def open_dm(self, call: Call) -> Reply:
+        """Open (or return) the DM channel with a user."""
+        body = call.body if isinstance(call.body, dict) else {}
+        user_id = int(body.get("recipient_id") or 0)
+        if user_id not in self.world.users:
+            raise ApiError(400, 50033, "Invalid Recipient(s)")
+        return 200, self.world.dm_channel(user_id).payload(self.world)
+
+    # -- guilds and gateway --------------------------------------------------------------------
+
+    def _guild_id(self, call: Call) -> int:
+        gid = int(call.params["guild_id"])
+        if gid not in self.world.guilds:
+            raise ApiError(404, 10004, "Unknown Guild")
+        return gid
+
+    async def get_guild(self, call: Call) -> Reply:
+        """Return a guild without its members."""
+        payload = self.world.guild_payload(self._guild_id(call), all_members=False)
+        for key in ("members", "channels", "threads", "presences", "voice_states", "joined_at"):
+            payload.pop(key, None)
+        return 200, payload
+
+    async def guild_channels(self, call: Call) -> Reply:
+        """List a guild's channels."""
+        guild = self.world.guilds[self._guild_id(call)]
+        return 200, [self.world.channels[c].payload(self.world) for c in guild.channels]
+
+    async def get_member(self, call: Call) -> Reply:
+        """Return a guild member."""
+        gid, uid = self._guild_id(call), int(call.params["user_id"])
+        if uid not in self.world.guilds[gid].members:
+            raise ApiError(404, 10007, "Unknown Member")
+        return 200, self.world.member_payload(gid, uid)
+
+    async def get_gateway(self, call: Call) -> Reply:
+        """Return the gateway URL (and session limits for /gateway/bot)."""
+        limits = {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}
+        return 200, {"url": self.fake.gateway_url, "shards": 1, "session_start_limit": limits}
