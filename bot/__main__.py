@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import discord
-from dotenv import load_dotenv
+from dotenv import find_dotenv, load_dotenv
 
 from bot.client import Alongside, point_discord_at
 from bot.config import Settings, load_settings
@@ -125,7 +125,7 @@ async def backup(settings: Settings, path: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Entry point for `python -m bot` and the `alongside` script."""
     args = parse_args(argv)
-    load_dotenv()
+    load_dotenv(find_dotenv(usecwd=True))
     needs_token = args.command in ("run", "sync", "check")
     try:
         settings = load_settings(os.environ, require_token=needs_token)
