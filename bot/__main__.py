@@ -21,7 +21,10 @@ from bot.db import Database
 from bot.db.migrate import apply_migrations, current_version
 from bot.errors import ConfigError
 from bot.logs import configure_logging
+from bot.restore import restore
+from bot.runstate import begin_run, end_run, run_lock
 from bot.services import build_services
+from bot.unsaid.keys import rotate_anonymity_key
 
 log = logging.getLogger("bot")
 
@@ -36,8 +39,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     sub.add_parser("check", help="check configuration and the database; no network")
     sub.add_parser("migrate", help="apply database migrations and exit")
     sub.add_parser("sync", help="sync slash commands to Discord now, then exit")
+    sub.add_parser(
+        "rotate-anonymity-key",
+        help="replace the anonymity key; blocks under the old one work until the next rotation",
+    )
     backup = sub.add_parser("backup", help="copy the live database to PATH")
     backup.add_argument("path", type=Path)
+    restore_cmd = sub.add_parser("restore", help="replace the database with a backup (bot stopped)")
+    restore_cmd.add_argument("path", type=Path)
     args = parser.parse_args(argv)
     if args.command is None:
         args.command = "run"
@@ -54,16 +63,22 @@ async def open_database(settings: Settings) -> Database:
 async def serve(settings: Settings, *, sync_only: bool = False) -> None:
     """Run the bot until SIGINT or SIGTERM, then close everything in order."""
     point_discord_at(settings.api_base, settings.gateway_url)
-    db = await open_database(settings)
-    try:
-        bot = Alongside(build_services(settings, db), force_sync=sync_only)
-        async with bot:
-            if sync_only:
-                await bot.login(settings.token)
-                return
-            await run_until_signalled(bot, settings.token)
-    finally:
-        await db.close()
+    with run_lock(settings.database_path):
+        db = await open_database(settings)
+        try:
+            services = build_services(settings, db)
+            bot = Alongside(services, force_sync=sync_only)
+            async with bot:
+                if sync_only:
+                    await bot.login(settings.token)
+                    return
+                delay = await begin_run(services.meta)
+                if delay:
+                    await asyncio.sleep(delay)
+                await run_until_signalled(bot, settings.token)
+                await end_run(services.meta)
+        finally:
+            await db.close()
 
 
 async def run_until_signalled(bot: Alongside, token: str) -> None:
@@ -141,6 +156,13 @@ def main(argv: list[str] | None = None) -> int:
             asyncio.run(migrate(settings))
         elif args.command == "backup":
             asyncio.run(backup(settings, args.path))
+        elif args.command == "restore":
+            kept = restore(settings.database_path, args.path)
+            print(f"Restored {settings.database_path} from {args.path}.")
+            if kept is not None:
+                print(f"The previous database was kept as {kept}.")
+        elif args.command == "rotate-anonymity-key":
+            print(rotate_anonymity_key(settings.anonymity_key, settings.database_path))
         else:
             asyncio.run(serve(settings, sync_only=args.command == "sync"))
     except ConfigError as error:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
@@ -15,11 +16,19 @@ from discord.ext import commands
 
 from bot.moderation import ModRoot
 from bot.replies import NO_PINGS, report_error
+from bot.runstate import IDENTIFY_LIMIT, record_identify
 from bot.services import Services
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS: tuple[str, ...] = ("cogs.about", "cogs.support", "cogs.mod", "cogs.glossary")
+EXTENSIONS: tuple[str, ...] = (
+    "cogs.about",
+    "cogs.support",
+    "cogs.mod",
+    "cogs.glossary",
+    "cogs.feeds",
+    "cogs.unsaid",
+)
 
 
 def point_discord_at(api_base: str | None, gateway_url: str | None) -> None:
@@ -105,6 +114,18 @@ class Alongside(commands.Bot):
         await self.services.meta.set(key, digest)
         log.info("Synced %d commands (%s)", len(payload), "dev server" if guild else "global")
         return True
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        """Count IDENTIFYs: Discord resets a token after 1,000 in a day, so never get near it."""
+        count = await record_identify(self.services.meta, self.services.clock.now())
+        log.info("IDENTIFY number %d in the last 24 hours", count)
+        if count > IDENTIFY_LIMIT:
+            log.error(
+                "Over %d IDENTIFYs in 24 hours: waiting an hour to protect the token",
+                IDENTIFY_LIMIT,
+            )
+            await asyncio.sleep(3600)
+        await super().before_identify_hook(shard_id, initial=initial)
 
     async def on_ready(self) -> None:
         """Log that the gateway session is ready."""

@@ -33,6 +33,9 @@ class Settings:
     anonymity_key: str | None
     contact_url: str
     feeds_allow_private_hosts: bool
+    backup_dir: Path
+    backup_keep: int
+    log_file: Path | None
 
     def redacted(self) -> dict[str, str]:
         """Return the settings as text, with secrets hidden, for `check` output."""
@@ -159,6 +162,20 @@ def load_settings(env: Mapping[str, str], *, require_token: bool = True) -> Sett
         problems.append(f"FEEDS_ALLOW_PRIVATE_HOSTS must be yes or no, got {raw_private!r}.")
     feeds_allow_private_hosts = raw_private in ("yes", "true", "1")
 
+    raw_backups = _clean(env, "BACKUP_DIR")
+    backup_dir = Path(raw_backups).expanduser() if raw_backups else database_path.parent / "backups"
+    raw_keep = _clean(env, "BACKUP_KEEP") or "14"
+    backup_keep = int(raw_keep) if raw_keep.isdigit() else 0
+    if not 1 <= backup_keep <= 365:
+        problems.append(f"BACKUP_KEEP must be a whole number from 1 to 365, got {raw_keep!r}.")
+
+    raw_log = _clean(env, "LOG_FILE")
+    log_file = Path(raw_log).expanduser() if raw_log else None
+    if log_file is not None:
+        problem = _check_writable(log_file)
+        if problem:
+            problems.append(problem.replace("DATABASE_PATH", "LOG_FILE"))
+
     if problems:
         raise ConfigError(problems)
     return Settings(
@@ -175,4 +192,7 @@ def load_settings(env: Mapping[str, str], *, require_token: bool = True) -> Sett
         anonymity_key=anonymity_key,
         contact_url=contact_url,
         feeds_allow_private_hosts=feeds_allow_private_hosts,
+        backup_dir=backup_dir,
+        backup_keep=backup_keep,
+        log_file=log_file,
     )
