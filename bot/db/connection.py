@@ -31,6 +31,16 @@ PRAGMAS = (
 )
 
 
+async def _run(conn: aiosqlite.Connection, sql: str) -> None:
+    """Run a statement to completion and close its cursor.
+
+    Some pragmas return a row; a cursor left unread keeps its statement "in progress", and
+    SQLite then refuses to COMMIT any later transaction on the connection.
+    """
+    async with conn.execute(sql) as cursor:
+        await cursor.fetchall()
+
+
 class Transaction:
     """Statements run inside one BEGIN IMMEDIATE ... COMMIT block."""
 
@@ -58,7 +68,8 @@ class Transaction:
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
         """Run one statement for each row of parameters."""
-        await self._conn.executemany(sql, rows)
+        cursor = await self._conn.executemany(sql, rows)
+        await cursor.close()
 
     async def fetch_one(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
         """Return the first row of a query, or None."""
@@ -91,14 +102,14 @@ class Database:
             raise ConfigError([f"DATABASE_PATH {path} cannot be opened: {error}."]) from None
         conn.row_factory = sqlite3.Row
         for pragma in PRAGMAS:
-            await conn.execute(pragma)
+            await _run(conn, pragma)
         return cls(path, conn)
 
     async def close(self) -> None:
         """Checkpoint the WAL and close the connection."""
         async with self._write_lock:
             try:
-                await self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                await _run(self._conn, "PRAGMA wal_checkpoint(TRUNCATE)")
             except sqlite3.Error:
                 log.warning("WAL checkpoint at close failed", exc_info=True)
             await self._conn.close()
@@ -107,14 +118,14 @@ class Database:
     async def transaction(self) -> AsyncIterator[Transaction]:
         """Hold the write lock for one IMMEDIATE transaction, rolling back on any error."""
         async with self._write_lock:
-            await self._conn.execute("BEGIN IMMEDIATE")
+            await _run(self._conn, "BEGIN IMMEDIATE")
             try:
                 yield Transaction(self._conn)
             except BaseException:
-                await self._conn.execute("ROLLBACK")
+                await _run(self._conn, "ROLLBACK")
                 raise
             else:
-                await self._conn.execute("COMMIT")
+                await _run(self._conn, "COMMIT")
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one write statement in its own transaction; return rows changed."""
@@ -142,7 +153,7 @@ class Database:
     async def checkpoint(self) -> None:
         """Fold the WAL back into the main file and truncate it (used after erasure)."""
         async with self._write_lock:
-            await self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            await _run(self._conn, "PRAGMA wal_checkpoint(TRUNCATE)")
 
     async def backup(self, destination: Path) -> None:
         """Copy the live database to `destination` with SQLite's online backup API."""

@@ -95,6 +95,7 @@ INSERT INTO glossary_shipped (guild_id, version) VALUES (?, ?)
 ON CONFLICT (guild_id) DO UPDATE SET version = excluded.version
 """
 DELETE_FTS = "DELETE FROM glossary_fts WHERE rowid = ?"
+OPTIMIZE_FTS = "INSERT INTO glossary_fts (glossary_fts) VALUES ('optimize')"
 INSERT_FTS = """
 INSERT INTO glossary_fts (rowid, name, aliases, definition, perspectives) VALUES (?, ?, ?, ?, ?)
 """
@@ -560,4 +561,7 @@ class GlossaryRepo:
             terms = [int(r[0]) for r in rows]
             for term_id in terms:
                 await self.reindex(tx, term_id)
+            # FTS5 keeps deleted tokens in old index segments until they are merged; merging
+            # rewrites them, and secure_delete zeroes the pages they leave.
+            await tx.execute(OPTIMIZE_FTS)
         return terms

@@ -1,0 +1,98 @@
+"""Members' data rights: see, export and erase everything stored against their id."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from bot.db import Database
+from bot.timeutil import Clock, to_db
+
+ANONYMOUS_NOTE = (
+    "Anonymous submissions (/unsaid) are not linked to anyone, so they are not part of this "
+    "export. They can only be withdrawn with the receipt code shown when you shared them."
+)
+
+SELECT_AUDIT = """
+SELECT action, target, detail, created_at FROM audit_log WHERE guild_id = ? AND actor_id = ?
+"""
+# Moderators' actions stay in the log for accountability, but no longer name the person.
+ANONYMISE_AUDIT = "UPDATE audit_log SET actor_id = 0 WHERE guild_id = ? AND actor_id = ?"
+
+
+class MemberDataSource(Protocol):
+    """A feature that stores something against a member's id."""
+
+    async def export_member(self, guild_id: int, user_id: int) -> Mapping[str, Any]:
+        """Return everything the feature stores about the member."""
+        ...
+
+    async def erase_member(self, guild_id: int, user_id: int) -> object:
+        """Delete everything the feature stores about the member."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """One feature's part of a member's data, with why it is kept."""
+
+    key: str
+    why: str
+    source: MemberDataSource
+
+
+def count_items(value: Any) -> int:
+    """Count the records in an exported section (lists count their items)."""
+    if isinstance(value, list):
+        return len(value)
+    if isinstance(value, dict):
+        return sum(count_items(v) for v in value.values())
+    return 0 if value in (None, "", False) else 1
+
+
+class MemberData:
+    """Gathers every feature's member data for `/mydata`."""
+
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self._db = db
+        self._clock = clock
+        self.sections: list[Section] = []
+
+    def add(self, key: str, why: str, source: MemberDataSource) -> None:
+        """Register a feature that keeps data about members."""
+        self.sections.append(Section(key, why, source))
+
+    async def summary(self, guild_id: int, user_id: int) -> list[tuple[Section, int]]:
+        """Return each section with how many records it holds for the member."""
+        rows: list[tuple[Section, int]] = []
+        for section in self.sections:
+            data = await section.source.export_member(guild_id, user_id)
+            rows.append((section, count_items(dict(data))))
+        return rows
+
+    async def export(self, guild_id: int, user_id: int) -> dict[str, Any]:
+        """Return everything stored against the member, ready to serialise as JSON."""
+        audit = await self._db.fetch_all(SELECT_AUDIT, (guild_id, user_id))
+        result: dict[str, Any] = {
+            "exported_at": to_db(self._clock.now()),
+            "server_id": str(guild_id),
+            "your_id": str(user_id),
+            "about_anonymous_submissions": ANONYMOUS_NOTE,
+        }
+        for section in self.sections:
+            result[section.key] = {
+                "why_we_keep_it": section.why,
+                "data": dict(await section.source.export_member(guild_id, user_id)),
+            }
+        result["moderator_actions"] = [dict(row) for row in audit]
+        return result
+
+    async def erase(self, guild_id: int, user_id: int) -> None:
+        """Erase the member's data everywhere, then fold the WAL so no bytes remain."""
+        for section in self.sections:
+            await section.source.erase_member(guild_id, user_id)
+        await self._db.execute(ANONYMISE_AUDIT, (guild_id, user_id))
+        # secure_delete has zeroed the erased rows in the pages; folding the WAL into the main
+        # file and truncating it removes the copies the WAL still held.
+        await self._db.checkpoint()
