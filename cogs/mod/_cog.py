@@ -16,6 +16,7 @@ from bot.moderation import ModeratorGroup
 from bot.paging import chunk_lines, send_pages
 from bot.replies import send_private
 from cogs.mod._lookup import DiscordLookup
+from cogs.mod._setup import run_setup
 
 
 def _guild(interaction: discord.Interaction) -> discord.Guild:
@@ -122,6 +123,11 @@ class ModTools(commands.Cog):
             description="How Alongside is running: uptime, latency, storage, jobs",
             callback=show_status,
         )
+        self.setup_command: app_commands.Command[Any, ..., None] = app_commands.Command(
+            name="setup",
+            description="Guided setup: channels, roles, timezone, quiet hours, helplines",
+            callback=run_setup,
+        )
         self.log_command: app_commands.Command[Any, ..., None] = app_commands.Command(
             name="log",
             description="Recent moderator actions",
@@ -130,12 +136,17 @@ class ModTools(commands.Cog):
 
     async def cog_load(self) -> None:
         """Attach the commands to `/mod`."""
-        for command in (self.settings_group, self.status_command, self.log_command):
+        for command in (
+            self.setup_command,
+            self.settings_group,
+            self.status_command,
+            self.log_command,
+        ):
             self.bot.mod_root.add_command(command)
 
     async def cog_unload(self) -> None:
         """Detach the commands from `/mod`."""
-        for name in ("settings", "status", "log"):
+        for name in ("setup", "settings", "status", "log"):
             self.bot.mod_root.remove_command(name)
 
 
