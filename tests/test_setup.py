@@ -81,3 +81,17 @@ async def test_a_bad_value_in_the_last_step_changes_nothing_and_returns_the_text
     assert "isn't a timezone I know" in result.response.content
     assert "My own line" in result.response.content
     assert await world.services.settings.get(world.guild.id, "local_helplines") is None
+
+
+async def test_missing_permission_warning_names_what_to_fix(world: World) -> None:
+    me = world.bot.get_guild(world.guild.id).me
+    muted = world.guild.create_text_channel(
+        "quiet-room", overwrites={me: discord.PermissionOverwrite(send_messages=False)}
+    )
+    channel = world.bot.get_channel(muted.id)
+    spec = world.services.registry.get("mod_channel")
+    warning = permission_warning(channel, spec)
+    # Discord removes Embed Links wherever Send Messages is denied, so both are named.
+    assert warning is not None and "Send Messages" in warning and "Embed Links" in warning
+    fine = world.bot.get_channel(world.mod_channel.id)
+    assert permission_warning(fine, spec) is None
