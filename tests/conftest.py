@@ -129,6 +129,6 @@ async def world(
 @pytest.fixture(scope="session")
 def request_checker() -> RequestChecker:
     """Checks every request the bot sent against Discord's limits and OpenAPI description."""
-    from tests.requestcheck import RequestChecker  # noqa: PLC0415 - loads the spec once
+    from tests.requestcheck import RequestChecker
 
     return RequestChecker.create()

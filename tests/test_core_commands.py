@@ -63,9 +63,7 @@ async def test_a_bad_value_is_explained_and_nothing_changes(
 
 
 async def test_setting_autocomplete_offers_keys_and_typed_values(world: World) -> None:
-    keys = await world.moderator.autocomplete(
-        world.general, "mod settings set", "key", "quiet"
-    )
+    keys = await world.moderator.autocomplete(world.general, "mod settings set", "key", "quiet")
     assert {c["value"] for c in keys} == {"quiet_hours_start", "quiet_hours_end"}
 
 

@@ -162,7 +162,7 @@ async def test_every_change_is_a_revision_and_revert_restores_it(
 ) -> None:
     await glossary.edit_term(GUILD, MOD, "tokenism", TermFields("Tokenism", "First edit."))
     await glossary.edit_term(GUILD, MOD, "tokenism", TermFields("Tokenism", "Second edit."))
-    term, revisions = await glossary.history(GUILD, "tokenism")
+    _, revisions = await glossary.history(GUILD, "tokenism")
     assert [r.action for r in revisions] == ["edit", "edit", "shipped"]
     assert revisions[0].actor_id == MOD and revisions[2].actor_id is None
     shipped = revisions[2]

@@ -14,7 +14,9 @@ NAME = re.compile(r"^[-_a-z0-9]{1,32}$")
 CUSTOM_ID = re.compile(r"^alongside:[a-z-]+:[a-z-]+")
 
 
-def leaves(bot: discord.Client, tree: app_commands.CommandTree[Any]) -> list[app_commands.Command[Any, ..., Any]]:
+def leaves(
+    bot: discord.Client, tree: app_commands.CommandTree[Any]
+) -> list[app_commands.Command[Any, ..., Any]]:
     """Every invocable slash command in the tree."""
     found: list[app_commands.Command[Any, ..., Any]] = []
     for command in tree.get_commands():
@@ -80,7 +82,9 @@ def sample_value(world: World, parameter: app_commands.Parameter) -> Any:
 
 async def test_every_mod_command_refuses_a_crafted_interaction_from_a_member(world: World) -> None:
     world.open_mod_commands_to_everyone()
-    mod_commands = [c for c in leaves(world.bot, world.bot.tree) if c.qualified_name.startswith("mod ")]
+    mod_commands = [
+        c for c in leaves(world.bot, world.bot.tree) if c.qualified_name.startswith("mod ")
+    ]
     assert len(mod_commands) >= 4
     before = await world.services.db.fetch_value("SELECT total_changes()")
     for command in mod_commands:

@@ -58,7 +58,7 @@ async def test_start_sync_once_answer_resume_and_shut_down_cleanly(
     for sign in BAD_SIGNS:
         assert sign not in bot.log
     assert fake.problems == []
-    print(f"\nstart to READY: {ready_after:.2f} s")  # noqa: T201 - reported in the closing note
+    print(f"\nstart to READY: {ready_after:.2f} s")
 
     second = await BotProcess.start(fake, database)
     try:

@@ -27,7 +27,12 @@ def test_nine_am_stays_nine_am_local_through_the_march_change() -> None:
     daily = Recurrence(Cadence.DAILY, time(9, 0), LONDON)
     runs = daily.between(utc(2026, 3, 27, 12), utc(2026, 3, 31, 12))
     # 28 March is GMT (09:00 UTC); from 29 March it is BST (08:00 UTC).
-    assert runs == [utc(2026, 3, 28, 9), utc(2026, 3, 29, 8), utc(2026, 3, 30, 8), utc(2026, 3, 31, 8)]
+    assert runs == [
+        utc(2026, 3, 28, 9),
+        utc(2026, 3, 29, 8),
+        utc(2026, 3, 30, 8),
+        utc(2026, 3, 31, 8),
+    ]
 
 
 def test_nine_am_stays_nine_am_local_through_the_october_change() -> None:

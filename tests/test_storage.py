@@ -59,11 +59,14 @@ async def test_connection_uses_durable_private_pragmas(db: Database) -> None:
 
 
 async def test_transaction_rolls_back_everything_on_error(db: Database) -> None:
-    with pytest.raises(RuntimeError):
+    async def two_writes_then_failure() -> None:
         async with db.transaction() as tx:
             await tx.execute("INSERT INTO meta (key, value) VALUES ('a', '1')")
             await tx.execute("INSERT INTO meta (key, value) VALUES ('b', '2')")
             raise RuntimeError("stop half-way")
+
+    with pytest.raises(RuntimeError):
+        await two_writes_then_failure()
     assert await db.fetch_all("SELECT * FROM meta") == []
 
 
