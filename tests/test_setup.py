@@ -95,3 +95,36 @@ async def test_missing_permission_warning_names_what_to_fix(world: World) -> Non
     assert warning is not None and "Send Messages" in warning and "Embed Links" in warning
     fine = world.bot.get_channel(world.mod_channel.id)
     assert permission_warning(fine, spec) is None
+
+
+async def test_settings_export_then_import_on_another_server_with_a_dry_run(world: World) -> None:
+    for key, value in (
+        ("mod_channel", f"<#{world.mod_channel.id}>"),
+        ("timezone", "Europe/Dublin"),
+        ("show_uk_helplines", "no"),
+    ):
+        await world.moderator.slash(world.general, "mod settings set", key=key, value=value)
+    exported = await world.moderator.slash(world.general, "mod settings export")
+    data = await exported.response.attachments[0].read()
+    assert b'mod_channel = "#moderators"' in data
+    assert b'timezone = "Europe/Dublin"' in data
+
+    # A second server of the same network: it has a #moderators channel but no #general.
+    other = world.env.create_guild("Sister Network")
+    other.create_text_channel("moderators")
+    lobby = other.create_text_channel("lobby")
+    admin_role = other.create_role("Admins", permissions=discord.Permissions(manage_guild=True))
+    admin = other.add_member(world.env.create_user("sam"), roles=[admin_role])
+    broken = data + b'feeds_default_channel = "#no-such-channel"\nnot_a_setting = 1\n'
+    plan = await admin.slash(lobby, "mod settings import", file=("settings.toml", broken))
+    assert plan.ephemeral
+    text = plan.response.content
+    assert "timezone: Europe/London → Europe/Dublin" in text
+    assert "not_a_setting: There is no setting called" in text
+    assert await world.services.settings.get(other.id, "timezone") == "Europe/London"
+    confirm = plan.response.components[0]["components"][0]["custom_id"]
+    await admin.click(plan.response.message, custom_id=confirm)
+    assert await world.services.settings.get(other.id, "timezone") == "Europe/Dublin"
+    assert await world.services.settings.get(other.id, "show_uk_helplines") is False
+    moderators = next(c for c in other.channels.values() if c.name == "moderators")
+    assert await world.services.settings.get(other.id, "mod_channel") == moderators.id

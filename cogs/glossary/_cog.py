@@ -19,6 +19,7 @@ from bot.moderation import ModeratorGroup
 from bot.paging import chunk_lines, send_pages
 from bot.replies import SafeView, send_private
 from bot.text import clip
+from bot.views import ConfirmView
 from cogs.glossary._modals import EditTermModal, PerspectiveModal, SuggestTermModal
 from cogs.glossary._render import (
     COLOUR,
@@ -27,7 +28,7 @@ from cogs.glossary._render import (
     search_page,
     suggestion_embed,
 )
-from cogs.glossary._views import DYNAMIC_ITEMS, ConfirmView, review_view, send_term
+from cogs.glossary._views import DYNAMIC_ITEMS, review_view, send_term
 
 
 def _guild_id(interaction: discord.Interaction[Any]) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 from typing import Any, cast
 
@@ -15,6 +16,8 @@ from bot.guild_settings import Kind, format_value, parse_value, suggest_timezone
 from bot.moderation import ModeratorGroup
 from bot.paging import chunk_lines, send_pages
 from bot.replies import send_private
+from bot.settings_transfer import export_settings, plan_import
+from bot.views import ConfirmView
 from cogs.mod._lookup import DiscordLookup
 from cogs.mod._setup import run_setup
 
@@ -110,6 +113,65 @@ class SettingsGroup(ModeratorGroup):
         needle = current.strip().lower()
         options = [o for o in options if needle in o.lower()] + ["default"]
         return [app_commands.Choice(name=o[:100], value=o[:100]) for o in options[:25]]
+
+    @app_commands.command(name="export", description="Download this server's settings as a file")
+    async def export(self, interaction: discord.Interaction) -> None:
+        """Send the changed settings as TOML, with channels and roles by name."""
+        guild = _guild(interaction)
+        settings = self.bot.services.settings
+        values = await settings.all(guild.id)
+        overridden = {
+            spec.key
+            for spec in settings.registry.specs()
+            if await settings.is_overridden(guild.id, spec.key)
+        }
+        names = {c.id: c.name for c in guild.channels} | {r.id: r.name for r in guild.roles}
+        text = export_settings(settings.registry, values, overridden, names)
+        await send_private(
+            interaction,
+            f"{len(overridden)} changed settings. Import them elsewhere with "
+            "`/mod settings import`.",
+            file=discord.File(io.BytesIO(text.encode()), filename="alongside-settings.toml"),
+        )
+
+    @app_commands.command(
+        name="import", description="Apply settings from a file (you confirm first)"
+    )
+    @app_commands.describe(file="A settings file made by /mod settings export")
+    async def import_(self, interaction: discord.Interaction, file: discord.Attachment) -> None:
+        """Check every value against this server, show what would change, apply on confirm."""
+        guild = _guild(interaction)
+        services = self.bot.services
+        current = await services.settings.all(guild.id)
+        plan = plan_import(services.registry, await file.read(), DiscordLookup(guild), current)
+        summary = "\n".join(f"• {line}" for line in plan.shown) or "Nothing would change."
+        if plan.problems:
+            summary += "\n\nThese can't be used here and will be skipped:\n" + "\n".join(
+                f"• {p}" for p in plan.problems
+            )
+        if not plan.changes:
+            await send_private(interaction, summary[:1900])
+            return
+
+        async def confirmed(click: discord.Interaction) -> None:
+            await services.settings.set_many(guild.id, plan.changes)
+            await services.audit.record(
+                guild.id,
+                click.user.id,
+                "settings.import",
+                file.filename,
+                ", ".join(plan.changes),
+                services.clock.now(),
+            )
+            await click.response.edit_message(
+                content=f"Imported {len(plan.changes)} settings.", view=None
+            )
+
+        await send_private(
+            interaction,
+            ("This file would change:\n" + summary)[:1900],
+            view=ConfirmView(interaction.user.id, "Apply", confirmed),
+        )
 
 
 class ModTools(commands.Cog):
