@@ -6,6 +6,7 @@ from typing import Any
 
 import discord
 
+from bot.moderation import ensure_moderator
 from bot.replies import report_error
 
 
@@ -26,3 +27,19 @@ class Guarded:
     async def run(self, interaction: discord.Interaction[Any]) -> None:
         """Do what the button does."""
         raise NotImplementedError
+
+
+class ModeratorOnly(Guarded):
+    """Mix into a moderator's DynamicItem: anyone else is refused before `run`.
+
+    A custom_id can be replayed by anyone who can see the message (or craft an interaction),
+    so the check lives here, in the bot, for every moderator button.
+    """
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        """Check the clicker is a moderator, then run the item."""
+        try:
+            await ensure_moderator(interaction)
+            await self.run(interaction)
+        except Exception as error:  # every failure is reported to the person
+            await report_error(interaction, error)

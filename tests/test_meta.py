@@ -8,7 +8,9 @@ from typing import Any
 import discord
 from discord import app_commands
 
+from bot.components import ModeratorOnly
 from tests.conftest import World
+from tests.regexsample import sample
 
 NAME = re.compile(r"^[-_a-z0-9]{1,32}$")
 CUSTOM_ID = re.compile(r"^alongside:[a-z-]+:[a-z-]+")
@@ -94,4 +96,28 @@ async def test_every_mod_command_refuses_a_crafted_interaction_from_a_member(wor
         result = await world.member.slash(world.general, command.qualified_name, **options)
         assert result.ephemeral, command.qualified_name
         assert "Only moderators can use this" in result.response.content, command.qualified_name
+    assert await world.services.db.fetch_value("SELECT total_changes()") == before
+
+
+def moderator_buttons(world: World) -> list[tuple[type[Any], re.Pattern[str]]]:
+    """Every registered persistent button that only moderators may use."""
+    store = world.bot._connection._view_store._dynamic_items
+    return [(item, pattern) for pattern, item in store.items() if issubclass(item, ModeratorOnly)]
+
+
+async def test_every_moderator_button_refuses_a_crafted_click_from_a_member(world: World) -> None:
+    buttons = moderator_buttons(world)
+    assert len(buttons) >= 3
+    channel = world.bot.get_channel(world.general.id)
+    before = await world.services.db.fetch_value("SELECT total_changes()")
+    for item, pattern in buttons:
+        custom_id = sample(pattern)
+        # Put a button with that custom_id on a message, as a replayed or crafted one would be.
+        carrier = discord.ui.View()
+        carrier.add_item(discord.ui.Button(label="x", custom_id=custom_id))
+        message = await channel.send("crafted", view=carrier)
+        carrier.stop()
+        result = await world.member.click(message, custom_id=custom_id)
+        assert result.ephemeral, item.__name__
+        assert "Only moderators can use this" in result.response.content, item.__name__
     assert await world.services.db.fetch_value("SELECT total_changes()") == before

@@ -10,7 +10,7 @@ from typing import Any, cast
 import discord
 
 from bot.client import Alongside
-from bot.components import Guarded
+from bot.components import Guarded, ModeratorOnly
 from bot.errors import NotInServer, UserFacingError
 from bot.moderation import ensure_moderator
 from bot.replies import SafeView, send_private
@@ -204,7 +204,7 @@ async def reject(
 
 
 class ApproveButton(
-    Guarded,
+    ModeratorOnly,
     discord.ui.DynamicItem[Button],
     template=r"alongside:glossary:approve:(?P<kind>[sp])(?P<id>[0-9]+)",
 ):
@@ -238,7 +238,7 @@ class ApproveButton(
 
 
 class EditButton(
-    Guarded,
+    ModeratorOnly,
     discord.ui.DynamicItem[Button],
     template=r"alongside:glossary:edit:(?P<kind>s)(?P<id>[0-9]+)",
 ):
@@ -279,7 +279,7 @@ class EditButton(
 
 
 class RejectButton(
-    Guarded,
+    ModeratorOnly,
     discord.ui.DynamicItem[Button],
     template=r"alongside:glossary:reject:(?P<kind>[sp])(?P<id>[0-9]+)",
 ):
