@@ -8,13 +8,13 @@ import contextlib
 import logging
 import os
 import signal
-import sqlite3
 import sys
 from pathlib import Path
 
 import discord
 from dotenv import find_dotenv, load_dotenv
 
+from bot.checks import run_checks
 from bot.client import Alongside, point_discord_at
 from bot.config import Settings, load_settings
 from bot.db import Database
@@ -113,7 +113,8 @@ async def check(settings: Settings) -> None:
         print(f"  {key}: {value}")
     print(f"  schema version: {version}")
     print(f"  database size: {size / 1024:,.0f} KiB")
-    print(f"  SQLite: {sqlite3.sqlite_version}")
+    for finding in run_checks(settings):
+        print(f"  {'ok  ' if finding.ok else 'WARN'} {finding.text}")
 
 
 async def migrate(settings: Settings) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -12,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import Settings
+from bot.checks import data_findings, key_file_finding, sqlite_finding
+from bot.config import PROJECT_ROOT, Settings
 from bot.db import Database
 from bot.db.meta import MetaStore
 from bot.runstate import backoff_seconds, begin_run, end_run, record_identify, run_lock
@@ -177,3 +179,29 @@ async def test_after_kill_9_the_restart_backs_off_then_serves(
         assert await second.stop() == 0
     with sqlite3.connect(database) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_check_warns_about_an_old_sqlite() -> None:
+    assert sqlite_finding("3.51.3").ok
+    assert sqlite_finding("3.52.0").ok
+    old = sqlite_finding("3.40.1")
+    assert not old.ok and "3.51.3" in old.text
+
+
+def test_check_warns_when_the_key_file_is_readable_by_others(tmp_path: Path) -> None:
+    database = tmp_path / "alongside.db"
+    key = tmp_path / "alongside.db.anonymity-key"
+    key.write_text("secret")
+    key.chmod(0o644)
+    assert not key_file_finding(database, from_environment=False).ok
+    key.chmod(0o600)
+    assert key_file_finding(database, from_environment=False).ok
+
+
+def test_check_reports_a_broken_data_file(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(PROJECT_ROOT / "data", data)
+    (data / "helplines.toml").write_text("[[helpline]]\nname = 'no number'\n")
+    findings = {f.text.split(" ")[0]: f.ok for f in data_findings(data)}
+    assert findings["data/helplines.toml"] is False
+    assert findings["data/glossary.toml"] is True
