@@ -103,7 +103,11 @@ def load_settings(env: Mapping[str, str], *, require_token: bool = True) -> Sett
         problems.append(problem)
 
     raw_data = _clean(env, "DATA_DIR")
-    data_dir = Path(raw_data).expanduser() if raw_data else DEFAULT_DATA_DIR
+    if raw_data:
+        data_dir = Path(raw_data).expanduser()
+    else:
+        # A checkout has data/ beside bot/; a plain `pip install .` runs from its own folder.
+        data_dir = DEFAULT_DATA_DIR if DEFAULT_DATA_DIR.is_dir() else Path.cwd() / "data"
     if not data_dir.is_dir():
         problems.append(f"DATA_DIR {data_dir} is not a folder of Alongside's shipped data.")
 
