@@ -26,11 +26,17 @@ class BotProcess:
 
     @classmethod
     async def start(
-        cls, fake: FakeDiscord, database: Path, *, extra_env: dict[str, str] | None = None
+        cls,
+        fake: FakeDiscord,
+        database: Path,
+        *,
+        extra_env: dict[str, str] | None = None,
+        module: str = "bot",
     ) -> BotProcess:
-        """Start the bot pointed at `fake`, with its database at `database`."""
+        """Start the bot (or another bot `module`) pointed at `fake`, database at `database`."""
         env = {
             "PATH": os.environ.get("PATH", ""),
+            "PYTHONPATH": str(Path(__file__).resolve().parents[1]),
             "DATABASE_PATH": str(database),
             "LOG_LEVEL": "INFO",
             **fake.env(),
@@ -40,7 +46,7 @@ class BotProcess:
         process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
-            "bot",
+            module,
             env=env,
             cwd=database.parent,
             stdout=asyncio.subprocess.DEVNULL,
@@ -80,6 +86,12 @@ class BotProcess:
         if self._reader is not None:
             await asyncio.wait_for(self._reader, timeout)
         return code
+
+    def rss_kib(self) -> tuple[int, int]:
+        """Return the process's current and peak resident memory in KiB (Linux)."""
+        status = Path(f"/proc/{self.process.pid}/status").read_text()
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        return int(fields["VmRSS"].split()[0]), int(fields["VmHWM"].split()[0])
 
     async def kill(self) -> None:
         """Stop the process at once, as a crash would (SIGKILL)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from dataclasses import dataclass, replace
@@ -83,6 +84,9 @@ class GlossaryService:
         self._shipped: ShippedGlossary | None = None
         self._indexes: dict[int, NameIndex] = {}
         self._loaded: set[int] = set()
+        # One lock per server, so fifty first lookups arriving together build the index (and
+        # load the shipped file) once, not fifty times.
+        self._locks: dict[int, asyncio.Lock] = {}
 
     # ----- shipped content -------------------------------------------------------------------
 
@@ -96,10 +100,16 @@ class GlossaryService:
         """Load the shipped terms into a server the first time, and again when the file is newer."""
         if guild_id in self._loaded:
             return
-        shipped = self.shipped()
-        if await self.repo.shipped_version(guild_id) < shipped.version:
-            await self.load_shipped(guild_id, shipped)
-        self._loaded.add(guild_id)
+        async with self._lock(guild_id):
+            if guild_id in self._loaded:
+                return
+            shipped = self.shipped()
+            if await self.repo.shipped_version(guild_id) < shipped.version:
+                await self.load_shipped(guild_id, shipped)
+            self._loaded.add(guild_id)
+
+    def _lock(self, guild_id: int) -> asyncio.Lock:
+        return self._locks.setdefault(guild_id, asyncio.Lock())
 
     async def load_shipped(self, guild_id: int, shipped: ShippedGlossary) -> LoadSummary:
         """Add new shipped terms and update untouched ones; never overwrite people's additions."""
@@ -244,9 +254,13 @@ class GlossaryService:
         """Return the server's name index, building it on first use after a change."""
         await self.ensure_shipped(guild_id)
         index = self._indexes.get(guild_id)
-        if index is None:
-            index = NameIndex(await self.repo.names(guild_id))
-            self._indexes[guild_id] = index
+        if index is not None:
+            return index
+        async with self._lock(guild_id):
+            index = self._indexes.get(guild_id)
+            if index is None:
+                index = NameIndex(await self.repo.names(guild_id))
+                self._indexes[guild_id] = index
         return index
 
     async def autocomplete(self, guild_id: int, current: str) -> list[Choice]:
