@@ -66,8 +66,13 @@ async def record_identify(meta: MetaStore, now: datetime) -> int:
 def run_lock(database: Path) -> Iterator[None]:
     """Hold an exclusive lock beside the database for as long as the bot runs."""
     lock_path = database.with_name(database.name + ".lock")
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    handle = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        handle = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as error:
+        raise ConfigError(
+            [f"DATABASE_PATH {database} cannot be opened: {error.strerror or error}."]
+        ) from None
     try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

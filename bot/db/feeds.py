@@ -1,0 +1,471 @@
+"""SQL for blog feeds: feed configuration and health, seen items, and the post outbox."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.db.connection import Database, Transaction
+from bot.timeutil import from_db, to_db
+
+FEED_COLUMNS = """
+id, guild_id, channel_id, url, title, interval_minutes, mention_role_id, content_note,
+include_words, exclude_words, paused, etag, last_modified, body_hash, next_poll_at,
+last_fetch_at, last_success_at, last_new_item_at, consecutive_failures, last_error,
+failure_notified, added_by, created_at
+"""
+INSERT_FEED = """
+INSERT INTO feeds (guild_id, channel_id, url, title, interval_minutes, mention_role_id,
+    content_note, include_words, exclude_words, etag, last_modified, body_hash, next_poll_at,
+    last_fetch_at, last_success_at, added_by, created_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+"""
+SELECT_FEED = f"SELECT {FEED_COLUMNS} FROM feeds WHERE id = ?"
+SELECT_GUILD_FEEDS = f"SELECT {FEED_COLUMNS} FROM feeds WHERE guild_id = ? ORDER BY id"
+SELECT_DUE = f"""
+SELECT {FEED_COLUMNS} FROM feeds WHERE paused = 0 AND next_poll_at <= ?
+ORDER BY next_poll_at LIMIT ?
+"""
+COUNT_GUILD_FEEDS = "SELECT COUNT(*) FROM feeds WHERE guild_id = ?"
+FIND_DUPLICATE = "SELECT id FROM feeds WHERE guild_id = ? AND channel_id = ? AND url = ?"
+DELETE_FEED = "DELETE FROM feeds WHERE guild_id = ? AND id = ?"
+SET_PAUSED = "UPDATE feeds SET paused = ?, next_poll_at = ? WHERE guild_id = ? AND id = ?"
+SET_FILTERS = "UPDATE feeds SET include_words = ?, exclude_words = ? WHERE guild_id = ? AND id = ?"
+RECORD_SUCCESS = """
+UPDATE feeds SET title = ?, etag = ?, last_modified = ?, body_hash = ?, next_poll_at = ?,
+    last_fetch_at = ?, last_success_at = ?, last_new_item_at = COALESCE(?, last_new_item_at),
+    consecutive_failures = 0, last_error = '', failure_notified = 0
+WHERE id = ?
+"""
+RECORD_NOT_MODIFIED = """
+UPDATE feeds SET next_poll_at = ?, last_fetch_at = ?, last_success_at = ?,
+    etag = COALESCE(?, etag), last_modified = COALESCE(?, last_modified),
+    consecutive_failures = 0, last_error = '', failure_notified = 0
+WHERE id = ?
+"""
+RECORD_FAILURE = """
+UPDATE feeds SET next_poll_at = ?, last_fetch_at = ?, last_error = ?,
+    consecutive_failures = consecutive_failures + 1
+WHERE id = ?
+RETURNING consecutive_failures
+"""
+SET_NOTIFIED = "UPDATE feeds SET failure_notified = ? WHERE id = ?"
+
+UPSERT_SEEN = """
+INSERT INTO feed_seen (feed_id, item_key, last_seen_at) VALUES (?, ?, ?)
+ON CONFLICT (feed_id, item_key) DO UPDATE SET last_seen_at = excluded.last_seen_at
+"""
+COUNT_SEEN = "SELECT COUNT(*) FROM feed_seen WHERE feed_id = ?"
+PRUNE_SEEN = "DELETE FROM feed_seen WHERE last_seen_at < ?"
+
+INSERT_OUTBOX = """
+INSERT INTO feed_outbox (feed_id, guild_id, channel_id, item_key, nonce, payload, created_at)
+VALUES (?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT DO NOTHING
+"""
+OUTBOX_COLUMNS = """
+id, feed_id, guild_id, channel_id, item_key, nonce, payload, created_at, attempted_at,
+attempts, message_id, sent_at, thread_done_at, gave_up_at, last_error
+"""
+SELECT_OPEN_OUTBOX = f"""
+SELECT {OUTBOX_COLUMNS} FROM feed_outbox
+WHERE thread_done_at IS NULL AND gave_up_at IS NULL ORDER BY id LIMIT ?
+"""
+SELECT_OUTBOX_BY_NONCE = f"SELECT {OUTBOX_COLUMNS} FROM feed_outbox WHERE nonce = ?"
+SELECT_FEED_OUTBOX = f"SELECT {OUTBOX_COLUMNS} FROM feed_outbox WHERE feed_id = ? ORDER BY id"
+MARK_ATTEMPT = """
+UPDATE feed_outbox SET attempted_at = ?, attempts = attempts + 1
+WHERE id = ? AND message_id IS NULL
+"""
+RECORD_SENT = """
+UPDATE feed_outbox SET message_id = ?, sent_at = ?, last_error = ''
+WHERE id = ? AND message_id IS NULL
+"""
+RECORD_THREAD = "UPDATE feed_outbox SET thread_done_at = ?, last_error = ? WHERE id = ?"
+RECORD_POST_ERROR = "UPDATE feed_outbox SET last_error = ? WHERE id = ?"
+GIVE_UP = "UPDATE feed_outbox SET gave_up_at = ?, last_error = ? WHERE id = ?"
+PRUNE_OUTBOX = """
+DELETE FROM feed_outbox
+WHERE (thread_done_at IS NOT NULL AND thread_done_at < ?)
+   OR (gave_up_at IS NOT NULL AND gave_up_at < ?)
+"""
+
+# SQLite allows 32,766 parameters; keep IN lists well below that.
+IN_CHUNK = 500
+
+
+def _when(value: str | None) -> datetime | None:
+    return from_db(value) if value else None
+
+
+def _db_when(value: datetime | None) -> str | None:
+    return to_db(value) if value else None
+
+
+@dataclass(frozen=True, slots=True)
+class FeedRow:
+    """One feed as stored: what moderators configured and how its polling is going."""
+
+    id: int
+    guild_id: int
+    channel_id: int
+    url: str
+    title: str
+    interval_minutes: int
+    mention_role_id: int | None
+    content_note: str
+    include_words: tuple[str, ...]
+    exclude_words: tuple[str, ...]
+    paused: bool
+    etag: str | None
+    last_modified: str | None
+    body_hash: str | None
+    next_poll_at: datetime
+    last_fetch_at: datetime | None
+    last_success_at: datetime | None
+    last_new_item_at: datetime | None
+    consecutive_failures: int
+    last_error: str
+    failure_notified: bool
+    added_by: int
+    created_at: datetime
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> FeedRow:
+        """Turn a database row into a FeedRow."""
+        return cls(
+            id=row["id"],
+            guild_id=row["guild_id"],
+            channel_id=row["channel_id"],
+            url=row["url"],
+            title=row["title"],
+            interval_minutes=row["interval_minutes"],
+            mention_role_id=row["mention_role_id"],
+            content_note=row["content_note"],
+            include_words=tuple(json.loads(row["include_words"])),
+            exclude_words=tuple(json.loads(row["exclude_words"])),
+            paused=bool(row["paused"]),
+            etag=row["etag"],
+            last_modified=row["last_modified"],
+            body_hash=row["body_hash"],
+            next_poll_at=from_db(row["next_poll_at"]),
+            last_fetch_at=_when(row["last_fetch_at"]),
+            last_success_at=_when(row["last_success_at"]),
+            last_new_item_at=_when(row["last_new_item_at"]),
+            consecutive_failures=row["consecutive_failures"],
+            last_error=row["last_error"],
+            failure_notified=bool(row["failure_notified"]),
+            added_by=row["added_by"],
+            created_at=from_db(row["created_at"]),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class NewFeed:
+    """What is stored when a moderator adds a feed (after its first successful fetch)."""
+
+    guild_id: int
+    channel_id: int
+    url: str
+    title: str
+    interval_minutes: int
+    mention_role_id: int | None
+    content_note: str
+    include_words: tuple[str, ...]
+    exclude_words: tuple[str, ...]
+    etag: str | None
+    last_modified: str | None
+    body_hash: str | None
+    next_poll_at: datetime
+    added_by: int
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxEntry:
+    """A post to write to the outbox: nonce and payload are fixed before anything is sent."""
+
+    item_key: str
+    nonce: str
+    payload: str
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxRow:
+    """A post in the outbox, sent or not."""
+
+    id: int
+    feed_id: int
+    guild_id: int
+    channel_id: int
+    item_key: str
+    nonce: str
+    payload: str
+    created_at: datetime
+    attempted_at: datetime | None
+    attempts: int
+    message_id: int | None
+    sent_at: datetime | None
+    thread_done_at: datetime | None
+    gave_up_at: datetime | None
+    last_error: str
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> OutboxRow:
+        """Turn a database row into an OutboxRow."""
+        return cls(
+            id=row["id"],
+            feed_id=row["feed_id"],
+            guild_id=row["guild_id"],
+            channel_id=row["channel_id"],
+            item_key=row["item_key"],
+            nonce=row["nonce"],
+            payload=row["payload"],
+            created_at=from_db(row["created_at"]),
+            attempted_at=_when(row["attempted_at"]),
+            attempts=row["attempts"],
+            message_id=row["message_id"],
+            sent_at=_when(row["sent_at"]),
+            thread_done_at=_when(row["thread_done_at"]),
+            gave_up_at=_when(row["gave_up_at"]),
+            last_error=row["last_error"],
+        )
+
+
+class FeedsRepo:
+    """All reads and writes for feeds; each poll's outcome is one transaction."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    # Feeds -----------------------------------------------------------------------------------
+
+    async def get(self, feed_id: int) -> FeedRow | None:
+        """Return one feed, or None."""
+        row = await self._db.fetch_one(SELECT_FEED, (feed_id,))
+        return None if row is None else FeedRow.from_row(row)
+
+    async def for_guild(self, guild_id: int) -> list[FeedRow]:
+        """Return a server's feeds in the order they were added."""
+        rows = await self._db.fetch_all(SELECT_GUILD_FEEDS, (guild_id,))
+        return [FeedRow.from_row(row) for row in rows]
+
+    async def count_for_guild(self, guild_id: int) -> int:
+        """Return how many feeds a server has."""
+        return int(await self._db.fetch_value(COUNT_GUILD_FEEDS, (guild_id,)) or 0)
+
+    async def find_duplicate(self, guild_id: int, channel_id: int, url: str) -> int | None:
+        """Return the id of the same feed already posting to the same channel, if any."""
+        value = await self._db.fetch_value(FIND_DUPLICATE, (guild_id, channel_id, url))
+        return None if value is None else int(value)
+
+    async def due(self, now: datetime, limit: int) -> list[FeedRow]:
+        """Return unpaused feeds whose next poll is due, most overdue first."""
+        rows = await self._db.fetch_all(SELECT_DUE, (to_db(now), limit))
+        return [FeedRow.from_row(row) for row in rows]
+
+    async def create(
+        self,
+        feed: NewFeed,
+        seen_keys: Iterable[str],
+        outbox: Sequence[OutboxEntry],
+        now: datetime,
+    ) -> int:
+        """Store a new feed, everything it already shows, and any backfill posts, atomically."""
+        async with self._db.transaction() as tx:
+            feed_id = await tx.insert(
+                INSERT_FEED,
+                (
+                    feed.guild_id,
+                    feed.channel_id,
+                    feed.url,
+                    feed.title,
+                    feed.interval_minutes,
+                    feed.mention_role_id,
+                    feed.content_note,
+                    json.dumps(list(feed.include_words)),
+                    json.dumps(list(feed.exclude_words)),
+                    feed.etag,
+                    feed.last_modified,
+                    feed.body_hash,
+                    to_db(feed.next_poll_at),
+                    to_db(now),
+                    to_db(now),
+                    feed.added_by,
+                    to_db(now),
+                ),
+            )
+            await tx.executemany(UPSERT_SEEN, [(feed_id, key, to_db(now)) for key in seen_keys])
+            await self._queue(tx, feed_id, feed.guild_id, feed.channel_id, outbox, now)
+        return feed_id
+
+    async def delete(self, guild_id: int, feed_id: int) -> bool:
+        """Remove a feed with its seen items and unsent posts; say whether it existed."""
+        return await self._db.execute(DELETE_FEED, (guild_id, feed_id)) == 1
+
+    async def set_paused(
+        self, guild_id: int, feed_id: int, paused: bool, next_poll_at: datetime
+    ) -> bool:
+        """Pause or resume a feed; say whether it existed."""
+        changed = await self._db.execute(
+            SET_PAUSED, (int(paused), to_db(next_poll_at), guild_id, feed_id)
+        )
+        return changed == 1
+
+    async def set_filters(
+        self, guild_id: int, feed_id: int, include: Sequence[str], exclude: Sequence[str]
+    ) -> bool:
+        """Replace a feed's keyword filters; say whether it existed."""
+        changed = await self._db.execute(
+            SET_FILTERS, (json.dumps(list(include)), json.dumps(list(exclude)), guild_id, feed_id)
+        )
+        return changed == 1
+
+    # Polling ---------------------------------------------------------------------------------
+
+    async def seen_among(self, feed_id: int, keys: Sequence[str]) -> set[str]:
+        """Return which of `keys` this feed has shown before."""
+        found: set[str] = set()
+        unique = list(dict.fromkeys(keys))
+        for start in range(0, len(unique), IN_CHUNK):
+            chunk = unique[start : start + IN_CHUNK]
+            marks = ",".join("?" * len(chunk))
+            rows = await self._db.fetch_all(
+                f"SELECT item_key FROM feed_seen WHERE feed_id = ? AND item_key IN ({marks})",
+                (feed_id, *chunk),
+            )
+            found.update(row[0] for row in rows)
+        return found
+
+    async def has_seen_anything(self, feed_id: int) -> bool:
+        """Say whether the feed has shown any item before."""
+        return bool(await self._db.fetch_value(COUNT_SEEN, (feed_id,)))
+
+    async def record_success(
+        self,
+        feed: FeedRow,
+        *,
+        title: str,
+        etag: str | None,
+        last_modified: str | None,
+        body_hash: str | None,
+        next_poll_at: datetime,
+        new_item_at: datetime | None,
+        seen_keys: Iterable[str],
+        outbox: Sequence[OutboxEntry],
+        now: datetime,
+    ) -> None:
+        """Record a fetched feed, the items it showed and the posts to make, atomically."""
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                RECORD_SUCCESS,
+                (
+                    title,
+                    etag,
+                    last_modified,
+                    body_hash,
+                    to_db(next_poll_at),
+                    to_db(now),
+                    to_db(now),
+                    _db_when(new_item_at),
+                    feed.id,
+                ),
+            )
+            await tx.executemany(UPSERT_SEEN, [(feed.id, key, to_db(now)) for key in seen_keys])
+            await self._queue(tx, feed.id, feed.guild_id, feed.channel_id, outbox, now)
+
+    async def record_not_modified(
+        self,
+        feed_id: int,
+        *,
+        etag: str | None,
+        last_modified: str | None,
+        next_poll_at: datetime,
+        now: datetime,
+    ) -> None:
+        """Record a poll that found nothing changed (304, or the same bytes as last time)."""
+        await self._db.execute(
+            RECORD_NOT_MODIFIED,
+            (to_db(next_poll_at), to_db(now), to_db(now), etag, last_modified, feed_id),
+        )
+
+    async def record_failure(
+        self, feed_id: int, *, reason: str, next_poll_at: datetime, now: datetime
+    ) -> int:
+        """Record a failed poll; return how many have failed in a row."""
+        async with self._db.transaction() as tx:
+            row = await tx.fetch_one(
+                RECORD_FAILURE, (to_db(next_poll_at), to_db(now), reason[:300], feed_id)
+            )
+        return int(row[0]) if row is not None else 0
+
+    async def set_failure_notified(self, feed_id: int, notified: bool) -> None:
+        """Remember whether moderators were told this feed is failing."""
+        await self._db.execute(SET_NOTIFIED, (int(notified), feed_id))
+
+    # Outbox ----------------------------------------------------------------------------------
+
+    async def queue(self, feed: FeedRow, outbox: Sequence[OutboxEntry], now: datetime) -> None:
+        """Write posts to the outbox outside a poll (e.g. `post-latest`)."""
+        async with self._db.transaction() as tx:
+            await self._queue(tx, feed.id, feed.guild_id, feed.channel_id, outbox, now)
+
+    async def outbox_by_nonce(self, nonce: str) -> OutboxRow | None:
+        """Return the outbox row with this nonce, if any."""
+        row = await self._db.fetch_one(SELECT_OUTBOX_BY_NONCE, (nonce,))
+        return None if row is None else OutboxRow.from_row(row)
+
+    @staticmethod
+    async def _queue(
+        tx: Transaction,
+        feed_id: int,
+        guild_id: int,
+        channel_id: int,
+        outbox: Sequence[OutboxEntry],
+        now: datetime,
+    ) -> None:
+        await tx.executemany(
+            INSERT_OUTBOX,
+            [
+                (feed_id, guild_id, channel_id, e.item_key, e.nonce, e.payload, to_db(now))
+                for e in outbox
+            ],
+        )
+
+    async def open_outbox(self, limit: int) -> list[OutboxRow]:
+        """Return posts not yet finished (unsent, or sent without their thread), oldest first."""
+        rows = await self._db.fetch_all(SELECT_OPEN_OUTBOX, (limit,))
+        return [OutboxRow.from_row(row) for row in rows]
+
+    async def outbox_for_feed(self, feed_id: int) -> list[OutboxRow]:
+        """Return every outbox row of one feed (for tests and diagnostics)."""
+        rows = await self._db.fetch_all(SELECT_FEED_OUTBOX, (feed_id,))
+        return [OutboxRow.from_row(row) for row in rows]
+
+    async def mark_attempt(self, outbox_id: int, now: datetime) -> None:
+        """Record that a send is about to start, before the request leaves."""
+        await self._db.execute(MARK_ATTEMPT, (to_db(now), outbox_id))
+
+    async def record_sent(self, outbox_id: int, message_id: int, now: datetime) -> None:
+        """Record the message Discord made for this post."""
+        await self._db.execute(RECORD_SENT, (message_id, to_db(now), outbox_id))
+
+    async def record_thread(self, outbox_id: int, now: datetime, error: str = "") -> None:
+        """Record that the discussion thread step is finished (with any error)."""
+        await self._db.execute(RECORD_THREAD, (to_db(now), error[:300], outbox_id))
+
+    async def record_post_error(self, outbox_id: int, error: str) -> None:
+        """Remember why the last send failed; it will be tried again."""
+        await self._db.execute(RECORD_POST_ERROR, (error[:300], outbox_id))
+
+    async def give_up(self, outbox_id: int, error: str, now: datetime) -> None:
+        """Stop trying to send a post that cannot be delivered."""
+        await self._db.execute(GIVE_UP, (to_db(now), error[:300], outbox_id))
+
+    async def prune(self, seen_before: datetime, outbox_before: datetime) -> None:
+        """Forget items not seen for a long time and long-finished posts."""
+        async with self._db.transaction() as tx:
+            await tx.execute(PRUNE_SEEN, (to_db(seen_before),))
+            await tx.execute(PRUNE_OUTBOX, (to_db(outbox_before), to_db(outbox_before)))

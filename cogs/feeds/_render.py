@@ -1,0 +1,136 @@
+"""How a feed post looks in Discord, and the Discord side of posting it."""
+
+from __future__ import annotations
+
+import logging
+from typing import Literal
+
+import discord
+
+from bot.client import Alongside
+from bot.feeds.models import Post
+from bot.feeds.outbox import PostError
+from bot.replies import NO_PINGS
+
+log = logging.getLogger(__name__)
+
+FEED_COLOUR = discord.Colour(0x3B7A57)
+THREAD_ARCHIVE_MINUTES: Literal[10080] = 10080  # a week: blog discussions run slower than chat
+THREAD_ALREADY_EXISTS = 160004
+HISTORY_LOOKBACK = 100  # one request; Discord forgets nonces after minutes, history stays
+
+
+def render_post(post: Post) -> tuple[str | None, discord.Embed, discord.AllowedMentions]:
+    """Return the message content, embed and the only mentions it may make."""
+    lines = []
+    if post.mention_role_id is not None:
+        lines.append(f"<@&{post.mention_role_id}>")
+    if post.content_note:
+        lines.append(
+            f"**Content note:** {post.content_note}. The summary is hidden; tap to show it."
+        )
+    embed = discord.Embed(
+        title=post.title,
+        url=post.url,
+        description=post.description or None,
+        timestamp=post.published,
+        colour=FEED_COLOUR,
+    )
+    if post.author:
+        embed.set_author(name=post.author)
+    if post.image_url:
+        embed.set_image(url=post.image_url)
+    embed.set_footer(text=f"From {post.feed_title}")
+    # The bot's default is no pings; only the role a moderator chose for this feed may be pinged.
+    mentions = discord.AllowedMentions(
+        everyone=False,
+        users=False,
+        replied_user=False,
+        roles=[discord.Object(post.mention_role_id)] if post.mention_role_id else False,
+    )
+    return ("\n".join(lines) or None), embed, mentions
+
+
+def _post_error(error: discord.HTTPException, what: str) -> PostError:
+    if isinstance(error, discord.Forbidden):
+        return PostError(f"Alongside isn't allowed to {what} there", permanent=True)
+    if isinstance(error, discord.NotFound):
+        return PostError("the channel or message no longer exists", permanent=True)
+    permanent = 400 <= error.status < 500 and error.status != 429
+    return PostError(f"Discord refused to {what} (HTTP {error.status})", permanent=permanent)
+
+
+class DiscordPoster:
+    """Sends feed posts, threads and moderator notices for the feeds service."""
+
+    def __init__(self, bot: Alongside) -> None:
+        self._bot = bot
+
+    async def send_post(self, channel_id: int, post: Post, nonce: str) -> int:
+        """Send with the outbox's nonce; discord.py sets enforce_nonce whenever a nonce is given."""
+        content, embed, mentions = render_post(post)
+        channel = self._bot.get_partial_messageable(channel_id)
+        try:
+            message = await channel.send(
+                content=content, embed=embed, allowed_mentions=mentions, nonce=nonce
+            )
+        except discord.HTTPException as error:
+            raise _post_error(error, "post") from error
+        return message.id
+
+    async def find_post(self, channel_id: int, post: Post) -> int | None:
+        """Look through the channel's recent messages for this post sent by the bot."""
+        me = self._bot.user
+        if me is None:
+            return None
+        channel = self._bot.get_partial_messageable(channel_id)
+        try:
+            async for message in channel.history(limit=HISTORY_LOOKBACK):
+                if message.author.id != me.id or not message.embeds:
+                    continue
+                embed = message.embeds[0]
+                if embed.title == post.title and embed.url == post.url:
+                    return message.id
+        except discord.HTTPException as error:
+            raise _post_error(error, "read the channel") from error
+        return None
+
+    async def _text_channel(self, channel_id: int) -> discord.TextChannel:
+        channel = self._bot.get_channel(channel_id)
+        if channel is None:
+            try:
+                channel = await self._bot.fetch_channel(channel_id)
+            except discord.HTTPException as error:
+                raise _post_error(error, "find the channel") from error
+        if not isinstance(channel, discord.TextChannel):
+            raise PostError("the channel is not a text channel any more", permanent=True)
+        return channel
+
+    async def open_thread(self, channel_id: int, message_id: int, post: Post) -> None:
+        """Open the discussion thread under the post and ask its reflective question."""
+        channel = await self._text_channel(channel_id)
+        try:
+            thread = await channel.create_thread(
+                name=post.thread_name,
+                message=discord.Object(message_id),
+                auto_archive_duration=THREAD_ARCHIVE_MINUTES,
+            )
+        except discord.HTTPException as error:
+            if error.code == THREAD_ALREADY_EXISTS:
+                return  # an earlier attempt opened it before the bot stopped
+            raise _post_error(error, "open a thread") from error
+        try:
+            await thread.send(post.question, allowed_mentions=NO_PINGS)
+        except discord.HTTPException as error:
+            raise _post_error(error, "ask the question in the thread") from error
+
+    async def send_notice(self, channel_id: int, text: str) -> bool:
+        """Post a notice in the moderators' channel; say whether it arrived."""
+        try:
+            await self._bot.get_partial_messageable(channel_id).send(
+                text, allowed_mentions=NO_PINGS
+            )
+        except discord.HTTPException:
+            log.warning("Could not tell moderators in channel %s about a feed", channel_id)
+            return False
+        return True
