@@ -1,0 +1,620 @@
+"""SQL for check-ins: consent, logs, reminders, buddies and support requests."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from bot.db.connection import Database
+from bot.timeutil import from_db, to_db
+
+# --- consent and availability -------------------------------------------------------------
+SELECT_MEMBER = """
+SELECT consented_at, withdrawn_at, available FROM checkin_members
+WHERE guild_id = ? AND user_id = ?
+"""
+UPSERT_CONSENT = """
+INSERT INTO checkin_members (guild_id, user_id, consented_at) VALUES (?, ?, ?)
+ON CONFLICT (guild_id, user_id) DO UPDATE SET consented_at = excluded.consented_at,
+    withdrawn_at = NULL
+"""
+WITHDRAW = """
+UPDATE checkin_members SET withdrawn_at = ?, available = 0
+WHERE guild_id = ? AND user_id = ? AND withdrawn_at IS NULL
+"""
+SET_AVAILABLE = """
+UPDATE checkin_members SET available = ?
+WHERE guild_id = ? AND user_id = ? AND withdrawn_at IS NULL
+"""
+
+# --- check-ins ----------------------------------------------------------------------------
+INSERT_CHECKIN = """
+INSERT INTO checkins (guild_id, user_id, created_at, week_start, load, energy, note, welcome_peer)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+"""
+# Served by checkins_member: (guild_id, user_id, created_at).
+SELECT_HISTORY = """
+SELECT id, created_at, week_start, load, energy, note, welcome_peer FROM checkins
+WHERE guild_id = ? AND user_id = ? AND created_at >= ? ORDER BY created_at
+"""
+SELECT_LATEST = """
+SELECT id, created_at, week_start, load, energy, note, welcome_peer FROM checkins
+WHERE guild_id = ? AND user_id = ? ORDER BY created_at DESC LIMIT 1
+"""
+# Only members whose consent stands are counted; nothing here leaves this module with an id.
+SELECT_SUMMARY_ROWS = """
+SELECT c.week_start, c.user_id, c.load, c.energy FROM checkins AS c
+JOIN checkin_members AS m ON m.guild_id = c.guild_id AND m.user_id = c.user_id
+WHERE c.guild_id = ? AND c.week_start >= ? AND c.week_start < ? AND m.withdrawn_at IS NULL
+"""
+DELETE_EXPIRED = "DELETE FROM checkins WHERE created_at < ?"
+# Rounds (their groups go by cascade) and closed requests age out on the same schedule.
+DELETE_OLD_ROUNDS = "DELETE FROM buddy_rounds WHERE due_at < ?"
+DELETE_OLD_REQUESTS = (
+    "DELETE FROM support_requests WHERE created_at < ? AND status != 'open' "
+    "AND asker_told_at IS NOT NULL"
+)
+
+# --- reminders ----------------------------------------------------------------------------
+UPSERT_REMINDER = """
+INSERT INTO checkin_reminders (guild_id, user_id, cadence, weekday, at_time, zone, next_due_at)
+VALUES (?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (guild_id, user_id) DO UPDATE SET cadence = excluded.cadence,
+    weekday = excluded.weekday, at_time = excluded.at_time, zone = excluded.zone,
+    next_due_at = excluded.next_due_at, skip_until = NULL
+"""
+REMINDER_COLUMNS = "id, guild_id, user_id, cadence, weekday, at_time, zone, next_due_at, skip_until"
+SELECT_REMINDER = (
+    f"SELECT {REMINDER_COLUMNS} FROM checkin_reminders WHERE guild_id = ? AND user_id = ?"
+)
+SELECT_DUE_REMINDERS = (
+    f"SELECT {REMINDER_COLUMNS} FROM checkin_reminders WHERE next_due_at <= ? "
+    "ORDER BY next_due_at LIMIT ?"
+)
+SET_NEXT_DUE = "UPDATE checkin_reminders SET next_due_at = ? WHERE id = ? AND next_due_at = ?"
+SET_SKIP = "UPDATE checkin_reminders SET skip_until = ? WHERE guild_id = ? AND user_id = ?"
+DELETE_REMINDER = "DELETE FROM checkin_reminders WHERE guild_id = ? AND user_id = ?"
+
+# --- buddies ------------------------------------------------------------------------------
+UPSERT_BUDDY = """
+INSERT INTO buddy_members (guild_id, user_id, joined_at) VALUES (?, ?, ?)
+ON CONFLICT (guild_id, user_id) DO UPDATE SET paused_until = NULL
+"""
+SELECT_BUDDY = (
+    "SELECT joined_at, paused_until FROM buddy_members WHERE guild_id = ? AND user_id = ?"
+)
+DELETE_BUDDY = "DELETE FROM buddy_members WHERE guild_id = ? AND user_id = ?"
+PAUSE_BUDDY = "UPDATE buddy_members SET paused_until = ? WHERE guild_id = ? AND user_id = ?"
+INSERT_AVOID = "INSERT OR IGNORE INTO buddy_avoid (guild_id, user_id, avoid_id) VALUES (?, ?, ?)"
+DELETE_AVOID = "DELETE FROM buddy_avoid WHERE guild_id = ? AND user_id = ? AND avoid_id = ?"
+SELECT_OWN_AVOIDS = "SELECT avoid_id FROM buddy_avoid WHERE guild_id = ? AND user_id = ?"
+SELECT_AVOID_PAIRS = "SELECT user_id, avoid_id FROM buddy_avoid WHERE guild_id = ?"
+SELECT_BUDDY_GUILDS = (
+    "SELECT guild_id, MIN(joined_at) AS first_joined FROM buddy_members GROUP BY 1"
+)
+# Eligible: opted in, not paused, consent standing.
+SELECT_ELIGIBLE = """
+SELECT b.user_id FROM buddy_members AS b
+JOIN checkin_members AS m ON m.guild_id = b.guild_id AND m.user_id = b.user_id
+WHERE b.guild_id = ? AND m.withdrawn_at IS NULL AND (b.paused_until IS NULL OR b.paused_until <= ?)
+"""
+# "Low capacity": the member's latest recent check-in said energy 1.
+SELECT_LOW_CAPACITY = """
+SELECT c.user_id FROM checkins AS c
+JOIN buddy_members AS b ON b.guild_id = c.guild_id AND b.user_id = c.user_id
+WHERE c.guild_id = ? AND c.created_at >= ? AND c.energy = 1
+  AND c.created_at = (SELECT MAX(created_at) FROM checkins AS l
+                      WHERE l.guild_id = c.guild_id AND l.user_id = c.user_id)
+"""
+SELECT_LAST_ROUND = "SELECT MAX(due_at) FROM buddy_rounds WHERE guild_id = ?"
+INSERT_ROUND = "INSERT INTO buddy_rounds (guild_id, due_at, created_at) VALUES (?, ?, ?)"
+INSERT_GROUP_MEMBER = "INSERT INTO buddy_groups (round_id, group_no, user_id) VALUES (?, ?, ?)"
+SELECT_RECENT_ROUNDS = """
+SELECT g.round_id, g.group_no, g.user_id FROM buddy_groups AS g
+WHERE g.round_id IN (SELECT id FROM buddy_rounds WHERE guild_id = ? ORDER BY due_at DESC LIMIT ?)
+ORDER BY g.round_id DESC, g.group_no
+"""
+SELECT_UNNOTIFIED = """
+SELECT r.id AS round_id, r.guild_id, g.group_no, g.user_id, g.notified_at FROM buddy_groups AS g
+JOIN buddy_rounds AS r ON r.id = g.round_id
+WHERE g.round_id IN (SELECT round_id FROM buddy_groups WHERE notified_at IS NULL)
+ORDER BY r.id, g.group_no, g.user_id
+"""
+SET_NOTIFIED = "UPDATE buddy_groups SET notified_at = ? WHERE round_id = ? AND user_id = ?"
+
+# --- support requests ---------------------------------------------------------------------
+REQUEST_COLUMNS = (
+    "id, guild_id, asker_id, created_at, expires_at, status, channel_id, message_id, "
+    "taken_by, taken_at, asker_told_at"
+)
+INSERT_REQUEST = """
+INSERT INTO support_requests (guild_id, asker_id, created_at, expires_at, channel_id)
+VALUES (?, ?, ?, ?, ?)
+"""
+SELECT_REQUEST = f"SELECT {REQUEST_COLUMNS} FROM support_requests WHERE id = ?"
+SELECT_OPEN_REQUEST = (
+    f"SELECT {REQUEST_COLUMNS} FROM support_requests "
+    "WHERE guild_id = ? AND asker_id = ? AND status = 'open'"
+)
+SET_REQUEST_MESSAGE = "UPDATE support_requests SET message_id = ? WHERE id = ?"
+TAKE_REQUEST = """
+UPDATE support_requests SET status = 'taken', taken_by = ?, taken_at = ?
+WHERE id = ? AND status = 'open'
+"""
+EXPIRE_REQUESTS = (
+    "UPDATE support_requests SET status = 'expired' WHERE status = 'open' AND expires_at <= ?"
+)
+SELECT_UNTOLD = (
+    f"SELECT {REQUEST_COLUMNS} FROM support_requests "
+    "WHERE asker_told_at IS NULL AND status IN ('taken', 'expired') ORDER BY id"
+)
+SET_TOLD = "UPDATE support_requests SET asker_told_at = ? WHERE id = ?"
+WITHDRAW_OPEN_REQUESTS = """
+UPDATE support_requests SET status = 'withdrawn', asker_told_at = ?
+WHERE guild_id = ? AND asker_id = ? AND status = 'open'
+RETURNING channel_id, message_id
+"""
+
+# --- a member's data, for export and erasure ----------------------------------------------
+SELECT_MEMBER_CHECKINS = """
+SELECT id, created_at, week_start, load, energy, note, welcome_peer FROM checkins
+WHERE guild_id = ? AND user_id = ? ORDER BY created_at
+"""
+SELECT_MEMBER_ROUNDS = """
+SELECT r.due_at, g.group_no, g.user_id FROM buddy_groups AS g
+JOIN buddy_rounds AS r ON r.id = g.round_id
+WHERE r.guild_id = ? AND g.round_id IN (
+    SELECT round_id FROM buddy_groups AS mine WHERE mine.user_id = ?)
+  AND g.group_no IN (
+    SELECT group_no FROM buddy_groups AS mine WHERE mine.round_id = g.round_id AND mine.user_id = ?)
+ORDER BY r.due_at, g.user_id
+"""
+SELECT_MEMBER_REQUESTS = (
+    f"SELECT {REQUEST_COLUMNS} FROM support_requests WHERE guild_id = ? AND asker_id = ? "
+    "ORDER BY id"
+)
+SELECT_MEMBER_POSTS = """
+SELECT channel_id, message_id FROM support_requests
+WHERE guild_id = ? AND asker_id = ? AND channel_id IS NOT NULL AND message_id IS NOT NULL
+"""
+COUNT_TAKEN_BY = "SELECT COUNT(*) FROM support_requests WHERE guild_id = ? AND taken_by = ?"
+ERASE_STATEMENTS = (
+    "DELETE FROM checkins WHERE guild_id = ? AND user_id = ?",
+    "DELETE FROM checkin_members WHERE guild_id = ? AND user_id = ?",
+    "DELETE FROM checkin_reminders WHERE guild_id = ? AND user_id = ?",
+    "DELETE FROM buddy_members WHERE guild_id = ? AND user_id = ?",
+    "DELETE FROM buddy_avoid WHERE guild_id = ? AND user_id = ?",
+    "DELETE FROM buddy_groups WHERE user_id = ?2 AND round_id IN "
+    "(SELECT id FROM buddy_rounds WHERE guild_id = ?1)",
+    "DELETE FROM support_requests WHERE guild_id = ? AND asker_id = ?",
+    "UPDATE support_requests SET taken_by = NULL WHERE guild_id = ? AND taken_by = ?",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class MemberRow:
+    """A member's consent and availability."""
+
+    consented_at: datetime
+    withdrawn_at: datetime | None
+    available: bool
+
+    @property
+    def active(self) -> bool:
+        """Say whether consent stands (given and not withdrawn)."""
+        return self.withdrawn_at is None
+
+
+@dataclass(frozen=True, slots=True)
+class CheckinRow:
+    """One stored check-in."""
+
+    id: int
+    created_at: datetime
+    week_start: date
+    load: int
+    energy: int
+    note: str | None
+    welcome_peer: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderRow:
+    """A member's reminder plan."""
+
+    id: int
+    guild_id: int
+    user_id: int
+    cadence: str
+    weekday: int
+    at_time: str
+    zone: str
+    next_due_at: datetime
+    skip_until: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class RequestRow:
+    """One request for a peer to check in."""
+
+    id: int
+    guild_id: int
+    asker_id: int
+    created_at: datetime
+    expires_at: datetime
+    status: str
+    channel_id: int | None
+    message_id: int | None
+    taken_by: int | None
+    taken_at: datetime | None
+    asker_told_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class GroupMember:
+    """One member's place in a buddy round, and whether they have been told."""
+
+    round_id: int
+    guild_id: int
+    group_no: int
+    user_id: int
+    notified: bool
+
+
+def _maybe(text: str | None) -> datetime | None:
+    return None if text is None else from_db(text)
+
+
+def _checkin(row: sqlite3.Row) -> CheckinRow:
+    return CheckinRow(
+        row["id"],
+        from_db(row["created_at"]),
+        date.fromisoformat(row["week_start"]),
+        row["load"],
+        row["energy"],
+        row["note"],
+        bool(row["welcome_peer"]),
+    )
+
+
+def _reminder(row: sqlite3.Row) -> ReminderRow:
+    return ReminderRow(
+        row["id"],
+        row["guild_id"],
+        row["user_id"],
+        row["cadence"],
+        row["weekday"],
+        row["at_time"],
+        row["zone"],
+        from_db(row["next_due_at"]),
+        _maybe(row["skip_until"]),
+    )
+
+
+def _request(row: sqlite3.Row) -> RequestRow:
+    return RequestRow(
+        row["id"],
+        row["guild_id"],
+        row["asker_id"],
+        from_db(row["created_at"]),
+        from_db(row["expires_at"]),
+        row["status"],
+        row["channel_id"],
+        row["message_id"],
+        row["taken_by"],
+        _maybe(row["taken_at"]),
+        _maybe(row["asker_told_at"]),
+    )
+
+
+class CheckinRepo:
+    """Every check-in query; rows become dataclasses here."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # consent ---------------------------------------------------------------------------
+    async def member(self, guild_id: int, user_id: int) -> MemberRow | None:
+        """Return the member's consent record, or None if they never agreed."""
+        row = await self.db.fetch_one(SELECT_MEMBER, (guild_id, user_id))
+        if row is None:
+            return None
+        return MemberRow(
+            from_db(row["consented_at"]), _maybe(row["withdrawn_at"]), bool(row["available"])
+        )
+
+    async def agree(self, guild_id: int, user_id: int, now: datetime) -> None:
+        """Record consent (again, after a withdrawal) at `now`."""
+        await self.db.execute(UPSERT_CONSENT, (guild_id, user_id, to_db(now)))
+
+    async def withdraw(
+        self, guild_id: int, user_id: int, now: datetime
+    ) -> list[tuple[int, int]] | None:
+        """Withdraw consent and stop everything; return posts of requests it withdrew."""
+        async with self.db.transaction() as tx:
+            changed = await tx.execute(WITHDRAW, (to_db(now), guild_id, user_id))
+            if not changed:
+                return None
+            await tx.execute(DELETE_REMINDER, (guild_id, user_id))
+            await tx.execute(DELETE_BUDDY, (guild_id, user_id))
+            rows = await tx.fetch_all(WITHDRAW_OPEN_REQUESTS, (to_db(now), guild_id, user_id))
+        return [(r["channel_id"], r["message_id"]) for r in rows if r["message_id"] is not None]
+
+    async def set_available(self, guild_id: int, user_id: int, available: bool) -> bool:
+        """Mark a consenting member available or not; False if consent does not stand."""
+        return bool(await self.db.execute(SET_AVAILABLE, (int(available), guild_id, user_id)))
+
+    # check-ins -------------------------------------------------------------------------
+    async def add_checkin(
+        self,
+        guild_id: int,
+        user_id: int,
+        now: datetime,
+        week_start: date,
+        load: int,
+        energy: int,
+        note: str | None,
+        welcome_peer: bool,
+    ) -> int | None:
+        """Store a check-in only if consent stands at this moment; return its id or None."""
+        async with self.db.transaction() as tx:
+            # Checked inside the write transaction so a withdrawal can never race a log.
+            row = await tx.fetch_one(SELECT_MEMBER, (guild_id, user_id))
+            if row is None or row["withdrawn_at"] is not None:
+                return None
+            return await tx.insert(
+                INSERT_CHECKIN,
+                (
+                    guild_id,
+                    user_id,
+                    to_db(now),
+                    week_start.isoformat(),
+                    load,
+                    energy,
+                    note,
+                    int(welcome_peer),
+                ),
+            )
+
+    async def history(self, guild_id: int, user_id: int, since: datetime) -> list[CheckinRow]:
+        """Return one member's check-ins since `since`, oldest first."""
+        rows = await self.db.fetch_all(SELECT_HISTORY, (guild_id, user_id, to_db(since)))
+        return [_checkin(row) for row in rows]
+
+    async def latest(self, guild_id: int, user_id: int) -> CheckinRow | None:
+        """Return the member's most recent check-in."""
+        row = await self.db.fetch_one(SELECT_LATEST, (guild_id, user_id))
+        return None if row is None else _checkin(row)
+
+    async def summary_rows(
+        self, guild_id: int, first_week: date, end_week: date
+    ) -> list[tuple[date, int, int, int]]:
+        """Return (week, member, load, energy) for weeks in [first_week, end_week)."""
+        rows = await self.db.fetch_all(
+            SELECT_SUMMARY_ROWS, (guild_id, first_week.isoformat(), end_week.isoformat())
+        )
+        return [
+            (date.fromisoformat(r["week_start"]), r["user_id"], r["load"], r["energy"])
+            for r in rows
+        ]
+
+    async def delete_before(self, moment: datetime) -> int:
+        """Delete check-ins, rounds and closed requests from before `moment`; count check-ins."""
+        async with self.db.transaction() as tx:
+            removed = await tx.execute(DELETE_EXPIRED, (to_db(moment),))
+            await tx.execute(DELETE_OLD_ROUNDS, (to_db(moment),))
+            await tx.execute(DELETE_OLD_REQUESTS, (to_db(moment),))
+        return removed
+
+    # reminders -------------------------------------------------------------------------
+    async def save_reminder(
+        self,
+        guild_id: int,
+        user_id: int,
+        cadence: str,
+        weekday: int,
+        at_time: str,
+        zone: str,
+        next_due: datetime,
+    ) -> None:
+        """Create or replace the member's reminder plan."""
+        await self.db.execute(
+            UPSERT_REMINDER, (guild_id, user_id, cadence, weekday, at_time, zone, to_db(next_due))
+        )
+
+    async def reminder(self, guild_id: int, user_id: int) -> ReminderRow | None:
+        """Return the member's reminder plan, if any."""
+        row = await self.db.fetch_one(SELECT_REMINDER, (guild_id, user_id))
+        return None if row is None else _reminder(row)
+
+    async def delete_reminder(self, guild_id: int, user_id: int) -> bool:
+        """Stop the member's reminders; say whether there were any."""
+        return bool(await self.db.execute(DELETE_REMINDER, (guild_id, user_id)))
+
+    async def due_reminders(self, now: datetime, limit: int) -> list[ReminderRow]:
+        """Return reminder plans whose next time has come."""
+        rows = await self.db.fetch_all(SELECT_DUE_REMINDERS, (to_db(now), limit))
+        return [_reminder(row) for row in rows]
+
+    async def advance_reminder(self, reminder_id: int, was: datetime, nxt: datetime) -> None:
+        """Move a plan's next time on, unless someone changed it meanwhile."""
+        await self.db.execute(SET_NEXT_DUE, (to_db(nxt), reminder_id, to_db(was)))
+
+    async def skip_until(self, guild_id: int, user_id: int, until: datetime) -> bool:
+        """Hold the member's reminders until `until`."""
+        return bool(await self.db.execute(SET_SKIP, (to_db(until), guild_id, user_id)))
+
+    # buddies ---------------------------------------------------------------------------
+    async def join_buddies(self, guild_id: int, user_id: int, now: datetime) -> None:
+        """Opt the member in (and end any pause)."""
+        await self.db.execute(UPSERT_BUDDY, (guild_id, user_id, to_db(now)))
+
+    async def buddy(self, guild_id: int, user_id: int) -> tuple[datetime, datetime | None] | None:
+        """Return (joined, paused until) for an opted-in member."""
+        row = await self.db.fetch_one(SELECT_BUDDY, (guild_id, user_id))
+        if row is None:
+            return None
+        return from_db(row["joined_at"]), _maybe(row["paused_until"])
+
+    async def leave_buddies(self, guild_id: int, user_id: int) -> bool:
+        """Opt the member out."""
+        return bool(await self.db.execute(DELETE_BUDDY, (guild_id, user_id)))
+
+    async def pause_buddies(self, guild_id: int, user_id: int, until: datetime) -> bool:
+        """Skip the member's rounds until `until`."""
+        return bool(await self.db.execute(PAUSE_BUDDY, (to_db(until), guild_id, user_id)))
+
+    async def set_avoid(self, guild_id: int, user_id: int, avoid_id: int, avoid: bool) -> None:
+        """Add or remove one confidential "never pair me with" choice."""
+        sql = INSERT_AVOID if avoid else DELETE_AVOID
+        await self.db.execute(sql, (guild_id, user_id, avoid_id))
+
+    async def own_avoids(self, guild_id: int, user_id: int) -> list[int]:
+        """Return whom this member asked never to be paired with."""
+        rows = await self.db.fetch_all(SELECT_OWN_AVOIDS, (guild_id, user_id))
+        return [r["avoid_id"] for r in rows]
+
+    async def avoid_pairs(self, guild_id: int) -> list[tuple[int, int]]:
+        """Return every avoid choice in the server, for the pairing only."""
+        rows = await self.db.fetch_all(SELECT_AVOID_PAIRS, (guild_id,))
+        return [(r["user_id"], r["avoid_id"]) for r in rows]
+
+    async def buddy_guilds(self) -> list[tuple[int, datetime]]:
+        """Return each server with buddies and when its first member joined."""
+        rows = await self.db.fetch_all(SELECT_BUDDY_GUILDS)
+        return [(r["guild_id"], from_db(r["first_joined"])) for r in rows]
+
+    async def eligible_buddies(self, guild_id: int, now: datetime) -> list[int]:
+        """Return members opted in, not paused and with consent standing."""
+        rows = await self.db.fetch_all(SELECT_ELIGIBLE, (guild_id, to_db(now)))
+        return [r["user_id"] for r in rows]
+
+    async def low_capacity(self, guild_id: int, since: datetime) -> set[int]:
+        """Return buddies whose latest check-in since `since` said their energy was 1."""
+        rows = await self.db.fetch_all(SELECT_LOW_CAPACITY, (guild_id, to_db(since)))
+        return {r["user_id"] for r in rows}
+
+    async def last_round_due(self, guild_id: int) -> datetime | None:
+        """Return when the server's latest round was due."""
+        value = await self.db.fetch_value(SELECT_LAST_ROUND, (guild_id,))
+        return None if value is None else from_db(value)
+
+    async def recent_rounds(self, guild_id: int, rounds: int) -> list[list[list[int]]]:
+        """Return the last `rounds` rounds' groups, most recent first."""
+        rows = await self.db.fetch_all(SELECT_RECENT_ROUNDS, (guild_id, rounds))
+        found: dict[int, dict[int, list[int]]] = {}
+        for r in rows:
+            found.setdefault(r["round_id"], {}).setdefault(r["group_no"], []).append(r["user_id"])
+        return [list(groups.values()) for groups in found.values()]
+
+    async def save_round(
+        self, guild_id: int, due: datetime, groups: list[tuple[int, ...]], now: datetime
+    ) -> int:
+        """Store a round and its groups in one transaction; return the round id."""
+        async with self.db.transaction() as tx:
+            round_id = await tx.insert(INSERT_ROUND, (guild_id, to_db(due), to_db(now)))
+            await tx.executemany(
+                INSERT_GROUP_MEMBER,
+                [(round_id, number, member) for number, g in enumerate(groups) for member in g],
+            )
+        return round_id
+
+    async def rounds_to_notify(self) -> list[GroupMember]:
+        """Return every member of rounds whose introductions are not all sent."""
+        rows = await self.db.fetch_all(SELECT_UNNOTIFIED)
+        return [
+            GroupMember(
+                r["round_id"],
+                r["guild_id"],
+                r["group_no"],
+                r["user_id"],
+                r["notified_at"] is not None,
+            )
+            for r in rows
+        ]
+
+    async def mark_notified(self, round_id: int, user_id: int, now: datetime) -> None:
+        """Record that a member's introduction went out."""
+        await self.db.execute(SET_NOTIFIED, (to_db(now), round_id, user_id))
+
+    # support requests ------------------------------------------------------------------
+    async def open_request(self, guild_id: int, asker_id: int) -> RequestRow | None:
+        """Return the member's open request, if any."""
+        row = await self.db.fetch_one(SELECT_OPEN_REQUEST, (guild_id, asker_id))
+        return None if row is None else _request(row)
+
+    async def add_request(
+        self, guild_id: int, asker_id: int, now: datetime, expires: datetime, channel_id: int
+    ) -> RequestRow | None:
+        """Create an open request; None if the member already has one open."""
+        try:
+            request_id = await self.db.insert(
+                INSERT_REQUEST, (guild_id, asker_id, to_db(now), to_db(expires), channel_id)
+            )
+        except sqlite3.IntegrityError:
+            return None
+        return await self.request(request_id)
+
+    async def request(self, request_id: int) -> RequestRow | None:
+        """Return one request."""
+        row = await self.db.fetch_one(SELECT_REQUEST, (request_id,))
+        return None if row is None else _request(row)
+
+    async def set_request_message(self, request_id: int, message_id: int) -> None:
+        """Remember which message shows the request."""
+        await self.db.execute(SET_REQUEST_MESSAGE, (message_id, request_id))
+
+    async def take_request(self, request_id: int, helper_id: int, now: datetime) -> bool:
+        """Mark an open request taken; False if it was no longer open."""
+        return bool(await self.db.execute(TAKE_REQUEST, (helper_id, to_db(now), request_id)))
+
+    async def expire_requests(self, now: datetime) -> int:
+        """Close open requests whose time ran out."""
+        return await self.db.execute(EXPIRE_REQUESTS, (to_db(now),))
+
+    async def withdraw_requests(
+        self, guild_id: int, asker_id: int, now: datetime
+    ) -> list[tuple[int, int]]:
+        """Withdraw the member's open request; return the posts that showed it."""
+        async with self.db.transaction() as tx:
+            rows = await tx.fetch_all(WITHDRAW_OPEN_REQUESTS, (to_db(now), guild_id, asker_id))
+        return [(r["channel_id"], r["message_id"]) for r in rows if r["message_id"] is not None]
+
+    async def untold_requests(self) -> list[RequestRow]:
+        """Return closed requests whose asker has not been told the outcome."""
+        return [_request(row) for row in await self.db.fetch_all(SELECT_UNTOLD)]
+
+    async def mark_told(self, request_id: int, now: datetime) -> None:
+        """Record that the asker was told."""
+        await self.db.execute(SET_TOLD, (to_db(now), request_id))
+
+    # export and erasure ----------------------------------------------------------------
+    async def member_data(self, guild_id: int, user_id: int) -> dict[str, Any]:
+        """Return every row about the member, as plain values."""
+        db = self.db
+        checkins = await db.fetch_all(SELECT_MEMBER_CHECKINS, (guild_id, user_id))
+        rounds = await db.fetch_all(SELECT_MEMBER_ROUNDS, (guild_id, user_id, user_id))
+        requests = await db.fetch_all(SELECT_MEMBER_REQUESTS, (guild_id, user_id))
+        return {
+            "member": await self.member(guild_id, user_id),
+            "checkins": [_checkin(r) for r in checkins],
+            "reminder": await self.reminder(guild_id, user_id),
+            "buddy": await self.buddy(guild_id, user_id),
+            "avoids": await self.own_avoids(guild_id, user_id),
+            "rounds": [(from_db(r["due_at"]), r["user_id"]) for r in rounds],
+            "requests": [_request(r) for r in requests],
+            "taken": int(await db.fetch_value(COUNT_TAKEN_BY, (guild_id, user_id)) or 0),
+        }
+
+    async def erase(self, guild_id: int, user_id: int) -> tuple[int, list[tuple[int, int]]]:
+        """Delete every row about the member; return rows changed and their request posts."""
+        changed = 0
+        async with self.db.transaction() as tx:
+            rows = await tx.fetch_all(SELECT_MEMBER_POSTS, (guild_id, user_id))
+            for statement in ERASE_STATEMENTS:
+                changed += await tx.execute(statement, (guild_id, user_id))
+        # secure_delete zeroes the freed pages; folding the WAL back removes the old copies.
+        await self.db.checkpoint()
+        return changed, [(r["channel_id"], r["message_id"]) for r in rows]

@@ -1,0 +1,129 @@
+"""Support requests in Discord: the post, the "I'll reach out" button and telling the asker."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import discord
+
+from bot.checkins.settings import REQUEST_TIMEOUT, SUPPORT_CHANNEL
+from bot.client import Alongside
+from bot.db.checkins import RequestRow
+from bot.errors import UserFacingError
+from bot.replies import NO_PINGS, send_private
+from cogs.checkin import _text as text
+from cogs.checkin._common import (
+    bot_of,
+    checkins_of,
+    display_name,
+    edit_post,
+    guarded,
+    guild_name,
+    send_dm,
+)
+from cogs.support import support_embed
+
+
+class ReachOutButton(
+    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
+    template=r"alongside:checkin:reach:(?P<id>\d+)",
+):
+    """ "I'll reach out" on a posted request; works across restarts."""
+
+    def __init__(self, request_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="I'll reach out",
+                style=discord.ButtonStyle.primary,
+                custom_id=f"alongside:checkin:reach:{request_id}",
+            )
+        )
+        self.request_id = request_id
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> ReachOutButton:
+        """Rebuild the button from its custom_id."""
+        return cls(int(match["id"]))
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        """Let an available peer (never the asker) take the request."""
+        await guarded(interaction, take_request(interaction, self.request_id))
+
+
+async def support_channel(bot: Alongside, guild_id: int) -> discord.TextChannel | None:
+    """Return the configured peer-support channel, if it still exists."""
+    channel_id = await bot.services.settings.get(guild_id, SUPPORT_CHANNEL)
+    channel = bot.get_channel(channel_id) if channel_id else None
+    return channel if isinstance(channel, discord.TextChannel) else None
+
+
+async def post_request(interaction: discord.Interaction, guild_id: int) -> None:
+    """Post the member's request (they agreed to share their name) and tell them it's out."""
+    bot = bot_of(interaction)
+    checkins = checkins_of(interaction)
+    channel = await support_channel(bot, guild_id)
+    if channel is None:
+        raise UserFacingError(text.ASK_NO_CHANNEL)
+    request = await checkins.requests.open(guild_id, interaction.user.id, channel.id)
+    asker = f"{interaction.user.mention} ({display_name(interaction.user)})"
+    view = discord.ui.View(timeout=None)
+    view.add_item(ReachOutButton(request.id))
+    content = text.REQUEST_POST.format(
+        asker=asker, closes=discord.utils.format_dt(request.expires_at, "R")
+    )
+    try:
+        message = await channel.send(content, view=view, allowed_mentions=NO_PINGS)
+    except discord.HTTPException:
+        await checkins.requests.cancel(guild_id, interaction.user.id)
+        raise UserFacingError(
+            "Alongside couldn't post in the peer-support channel, so nothing was sent. "
+            "Please let a moderator know; `/support` lists helplines meanwhile."
+        ) from None
+    await checkins.requests.posted(request.id, message.id)
+    hours = await bot.services.settings.get(guild_id, REQUEST_TIMEOUT)
+    reply = text.ASK_POSTED.format(channel=channel.mention, hours=hours)
+    if interaction.type is discord.InteractionType.component and not interaction.response.is_done():
+        await interaction.response.edit_message(content=reply, embed=None, view=None)
+    else:
+        await send_private(interaction, reply)
+
+
+async def take_request(interaction: discord.Interaction, request_id: int) -> None:
+    """Mark the request taken by the clicker, update the post and tell both people."""
+    bot = bot_of(interaction)
+    request = await checkins_of(interaction).requests.take(request_id, interaction.user.id)
+    asker = f"<@{request.asker_id}>"
+    helper = f"{interaction.user.mention} ({display_name(interaction.user)})"
+    await interaction.response.edit_message(
+        content=text.REQUEST_TAKEN_POST.format(asker=asker, helper=helper),
+        view=None,
+        allowed_mentions=NO_PINGS,
+    )
+    await send_private(interaction, text.HELPER_THANKS.format(asker=asker))
+    await tell_outcome(bot, request, helper_name=helper)
+
+
+async def tell_outcome(bot: Alongside, request: RequestRow, *, helper_name: str = "") -> None:
+    """Tell the asker who is reaching out, or kindly that nobody could, with helplines."""
+    checkins = bot.services.checkins
+    guild = await guild_name(bot, request.guild_id)
+    if request.status == "taken" and request.taken_by is not None:
+        helper = helper_name or f"<@{request.taken_by}>"
+        await send_dm(bot, request.asker_id, text.ASKER_TAKEN.format(helper=helper, guild=guild))
+    elif request.status == "expired":
+        if request.channel_id is not None and request.message_id is not None:
+            await edit_post(bot, request.channel_id, request.message_id, text.REQUEST_CLOSED_POST)
+        await send_dm(
+            bot,
+            request.asker_id,
+            text.ASKER_EXPIRED.format(guild=guild),
+            embed=await support_embed(bot, request.guild_id),
+        )
+    await checkins.requests.told(request.id)
