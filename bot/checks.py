@@ -13,11 +13,11 @@ from pathlib import Path
 from bot.config import Settings
 from bot.glossary.shipped import load_shipped
 from bot.safety import CrisisMatcher, load_helplines
+from bot.unsaid.keys import key_file_path
 
 # 3.51.3 fixed a bug that could corrupt a WAL-mode database under concurrent checkpoints.
 SQLITE_WANTED = (3, 51, 3)
 LOW_DISK_BYTES = 500 * 1024 * 1024
-KEY_FILE_SUFFIX = ".anonymity-key"
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +54,7 @@ def key_file_finding(database: Path, from_environment: bool) -> Finding:
     """Check the anonymity key file is private to this user (or that the key is in the env)."""
     if from_environment:
         return Finding(True, "Anonymity key comes from ANONYMITY_KEY")
-    key_file = database.with_name(database.name + KEY_FILE_SUFFIX)
+    key_file = key_file_path(database)
     if not key_file.exists():
         return Finding(True, "Anonymity key file will be created on first start (mode 0600)")
     mode = stat.S_IMODE(key_file.stat().st_mode)

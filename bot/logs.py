@@ -49,3 +49,6 @@ def configure_logging(settings: Settings) -> None:
         logging.getLogger(__name__).warning(DISCORD_DEBUG_WARNING)
     logging.getLogger("discord").setLevel(discord_level)
     logging.getLogger("apscheduler").setLevel(max(logging.INFO, root.level))
+    # aiosqlite at DEBUG logs every SQL statement with its parameters, which would put what
+    # members write (anonymous submissions included) into the log.
+    logging.getLogger("aiosqlite").setLevel(max(logging.INFO, root.level))

@@ -1,0 +1,447 @@
+"""SQL for Unsaid: submissions, replies, blocks and daily-limit slots (no user ids, ever)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.db.connection import Database, Transaction
+from bot.timeutil import from_db, to_db
+
+ITEM_COLUMNS = """
+i.id, i.public_id, i.guild_id, i.parent_id, i.status, i.body, i.content_note, i.allow_replies,
+i.needs_care, i.has_link, i.reviewed, i.shared_on, i.release_at, i.post_at, i.failures,
+i.number, i.reason, i.review_channel_id, i.review_message_id, i.channel_id, i.message_id,
+i.thread_id, i.author_tag IS NOT NULL AS has_tag,
+p.number AS parent_number, p.channel_id AS parent_channel_id, p.thread_id AS parent_thread_id,
+p.public_id AS parent_public_id
+"""
+SELECT_ITEMS = (
+    f"SELECT {ITEM_COLUMNS} FROM unsaid_items i LEFT JOIN unsaid_items p ON p.id = i.parent_id"
+)
+SELECT_BY_ID = f"{SELECT_ITEMS} WHERE i.id = ?"
+SELECT_BY_PUBLIC_ID = f"{SELECT_ITEMS} WHERE i.public_id = ?"
+SELECT_BY_RECEIPT = f"{SELECT_ITEMS} WHERE i.receipt_hash = ?"
+SELECT_REPLIES = f"{SELECT_ITEMS} WHERE i.parent_id = ? ORDER BY i.id"
+SELECT_DUE_QUEUED = f"{SELECT_ITEMS} WHERE i.status = 'queued' AND i.release_at <= ?"
+SELECT_DUE_SCHEDULED = f"{SELECT_ITEMS} WHERE i.status = 'scheduled' AND i.post_at <= ?"
+COUNT_WAITING = """
+SELECT
+    SUM(status = 'queued'), SUM(status = 'in_review'), SUM(status = 'scheduled')
+FROM unsaid_items WHERE guild_id = ?
+"""
+
+INSERT_ITEM = """
+INSERT INTO unsaid_items (
+    public_id, guild_id, parent_id, receipt_hash, status, body, content_note, allow_replies,
+    needs_care, has_link, shared_on, release_at, post_at, key_id, tag_salt, author_tag,
+    tags_expire_on
+) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+"""
+SELECT_SLOTS = "SELECT slot FROM unsaid_limit_slots WHERE slot IN ({marks})"
+INSERT_SLOT = "INSERT INTO unsaid_limit_slots (slot, day) VALUES (?, ?)"
+
+MARK_IN_REVIEW = """
+UPDATE unsaid_items SET status = 'in_review', reviewed = 1, release_at = NULL, failures = 0,
+    review_channel_id = ?, review_message_id = ?
+WHERE id = ? AND status = 'queued'
+"""
+REQUEUE = """
+UPDATE unsaid_items SET release_at = ?, failures = failures + 1
+WHERE id = ? AND status = 'queued' RETURNING failures
+"""
+APPROVE = """
+UPDATE unsaid_items SET status = 'scheduled', post_at = ?, failures = 0,
+    content_note = CASE WHEN ? THEN ? ELSE content_note END
+WHERE id = ? AND status = 'in_review'
+"""
+REJECT = """
+UPDATE unsaid_items SET status = 'rejected', reason = ?, body = NULL, content_note = NULL,
+    post_at = NULL, release_at = NULL
+WHERE id = ? AND status = 'in_review'
+"""
+BUMP_COUNTER = """
+INSERT INTO unsaid_counters (guild_id, last_number) VALUES (?, 1)
+ON CONFLICT (guild_id) DO UPDATE SET last_number = last_number + 1
+RETURNING last_number
+"""
+SET_NUMBER = "UPDATE unsaid_items SET number = ? WHERE id = ? AND number IS NULL"
+SELECT_NUMBER = "SELECT number FROM unsaid_items WHERE id = ?"
+MARK_POSTED = """
+UPDATE unsaid_items SET status = 'posted', body = NULL, content_note = NULL, post_at = NULL,
+    failures = 0, channel_id = ?, message_id = ?, thread_id = ?
+WHERE id = ? AND status = 'scheduled'
+"""
+POST_FAILED = """
+UPDATE unsaid_items SET post_at = ?, failures = failures + 1
+WHERE id = ? AND status = 'scheduled' RETURNING failures
+"""
+SET_REVIEW_MESSAGE = """
+UPDATE unsaid_items SET review_channel_id = ?, review_message_id = ? WHERE id = ?
+"""
+DELETE_ITEM = "DELETE FROM unsaid_items WHERE id = ?"
+SELECT_TAG = "SELECT key_id, tag_salt, author_tag FROM unsaid_items WHERE id = ?"
+
+SELECT_BLOCK_TAGS = """
+SELECT public_id, key_id, tag_salt, author_tag, blocked_on FROM unsaid_blocks
+WHERE guild_id = ? ORDER BY id
+"""
+SELECT_BLOCK_BY_TAG = "SELECT public_id FROM unsaid_blocks WHERE author_tag = ?"
+INSERT_BLOCK = """
+INSERT INTO unsaid_blocks (guild_id, public_id, key_id, tag_salt, author_tag, blocked_on)
+VALUES (?, ?, ?, ?, ?, ?)
+"""
+DELETE_BLOCK = "DELETE FROM unsaid_blocks WHERE guild_id = ? AND public_id = ?"
+DELETE_LAPSED_BLOCKS = "DELETE FROM unsaid_blocks WHERE key_id NOT IN ({marks})"
+
+EXPIRE_TAGS = """
+UPDATE unsaid_items SET key_id = NULL, tag_salt = NULL, author_tag = NULL, tags_expire_on = NULL
+WHERE tags_expire_on IS NOT NULL AND tags_expire_on < ?
+"""
+DELETE_OLD_REJECTED = "DELETE FROM unsaid_items WHERE status = 'rejected' AND shared_on < ?"
+DELETE_OLD_SLOTS = "DELETE FROM unsaid_limit_slots WHERE day < ?"
+DELETE_TAGS_OF_LAPSED_KEYS = """
+UPDATE unsaid_items SET key_id = NULL, tag_salt = NULL, author_tag = NULL, tags_expire_on = NULL
+WHERE key_id IS NOT NULL AND key_id NOT IN ({marks})
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class UnsaidItem:
+    """One submission or anonymous reply, as the bot needs it (never who wrote it)."""
+
+    id: int
+    public_id: str
+    guild_id: int
+    parent_id: int | None
+    status: str
+    body: str | None
+    content_note: str | None
+    allow_replies: bool
+    needs_care: bool
+    has_link: bool
+    reviewed: bool
+    shared_on: str
+    release_at: datetime | None
+    post_at: datetime | None
+    failures: int
+    number: int | None
+    reason: str | None
+    review_channel_id: int | None
+    review_message_id: int | None
+    channel_id: int | None
+    message_id: int | None
+    thread_id: int | None
+    has_tag: bool
+    parent_number: int | None
+    parent_channel_id: int | None
+    parent_thread_id: int | None
+    parent_public_id: str | None
+
+    @property
+    def is_reply(self) -> bool:
+        """Say whether this is an anonymous reply to a post."""
+        return self.parent_id is not None
+
+
+@dataclass(frozen=True, slots=True)
+class NewItem:
+    """What is stored when someone submits: words, flags, a day, and a salted keyed tag."""
+
+    public_id: str
+    guild_id: int
+    parent_id: int | None
+    receipt_hash: bytes
+    status: str
+    body: str
+    content_note: str | None
+    allow_replies: bool
+    needs_care: bool
+    has_link: bool
+    shared_on: str
+    release_at: datetime | None
+    post_at: datetime | None
+    key_id: int
+    tag_salt: bytes
+    author_tag: bytes
+    tags_expire_on: str
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorTag:
+    """The salted keyed tag of one submission's or one block's author."""
+
+    key_id: int
+    salt: bytes
+    tag: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One block, known to moderators only by its opaque id."""
+
+    public_id: str
+    blocked_on: str
+    author: AuthorTag
+
+
+@dataclass(frozen=True, slots=True)
+class Waiting:
+    """How many submissions wait at each stage in one server."""
+
+    queued: int
+    in_review: int
+    scheduled: int
+
+
+def _optional_time(value: str | None) -> datetime | None:
+    return None if value is None else from_db(value)
+
+
+def _optional_db_time(value: datetime | None) -> str | None:
+    return None if value is None else to_db(value)
+
+
+def _item(row: sqlite3.Row) -> UnsaidItem:
+    return UnsaidItem(
+        id=row["id"],
+        public_id=row["public_id"],
+        guild_id=row["guild_id"],
+        parent_id=row["parent_id"],
+        status=row["status"],
+        body=row["body"],
+        content_note=row["content_note"],
+        allow_replies=bool(row["allow_replies"]),
+        needs_care=bool(row["needs_care"]),
+        has_link=bool(row["has_link"]),
+        reviewed=bool(row["reviewed"]),
+        shared_on=row["shared_on"],
+        release_at=_optional_time(row["release_at"]),
+        post_at=_optional_time(row["post_at"]),
+        failures=row["failures"],
+        number=row["number"],
+        reason=row["reason"],
+        review_channel_id=row["review_channel_id"],
+        review_message_id=row["review_message_id"],
+        channel_id=row["channel_id"],
+        message_id=row["message_id"],
+        thread_id=row["thread_id"],
+        has_tag=bool(row["has_tag"]),
+        parent_number=row["parent_number"],
+        parent_channel_id=row["parent_channel_id"],
+        parent_thread_id=row["parent_thread_id"],
+        parent_public_id=row["parent_public_id"],
+    )
+
+
+def _marks(values: Sequence[object]) -> str:
+    return ", ".join("?" for _ in values) or "NULL"
+
+
+async def _used_slots(tx: Transaction, slots: Sequence[bytes]) -> set[bytes]:
+    if not slots:
+        return set()
+    rows = await tx.fetch_all(SELECT_SLOTS.format(marks=_marks(slots)), tuple(slots))
+    return {bytes(row["slot"]) for row in rows}
+
+
+class UnsaidRepo:
+    """Every statement Unsaid runs."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def create(
+        self,
+        item: NewItem,
+        *,
+        current_slots: Sequence[bytes],
+        older_slots: Sequence[bytes],
+        limit: int,
+        day: str,
+    ) -> int | None:
+        """Use one daily slot and store the item, atomically; None when the limit is reached.
+
+        `current_slots` are this person's slots 1..n under the current key; `older_slots` the
+        same under the previous key, so a rotation during the day does not reset the count.
+        """
+        async with self._db.transaction() as tx:
+            used = await _used_slots(tx, [*current_slots, *older_slots])
+            if len(used) >= limit:
+                return None
+            free = next((s for s in current_slots[len(used) :] if s not in used), None)
+            if free is None:
+                return None
+            await tx.execute(INSERT_SLOT, (free, day))
+            return await tx.insert(
+                INSERT_ITEM,
+                (
+                    item.public_id,
+                    item.guild_id,
+                    item.parent_id,
+                    item.receipt_hash,
+                    item.status,
+                    item.body,
+                    item.content_note,
+                    int(item.allow_replies),
+                    int(item.needs_care),
+                    int(item.has_link),
+                    item.shared_on,
+                    _optional_db_time(item.release_at),
+                    _optional_db_time(item.post_at),
+                    item.key_id,
+                    item.tag_salt,
+                    item.author_tag,
+                    item.tags_expire_on,
+                ),
+            )
+
+    async def count_slots(self, slots: Sequence[bytes]) -> int:
+        """Return how many of these slots are used."""
+        if not slots:
+            return 0
+        value = await self._db.fetch_value(
+            f"SELECT COUNT(*) FROM ({SELECT_SLOTS.format(marks=_marks(slots))})", tuple(slots)
+        )
+        return int(value or 0)
+
+    async def by_id(self, item_id: int) -> UnsaidItem | None:
+        """Return one item by its row id."""
+        row = await self._db.fetch_one(SELECT_BY_ID, (item_id,))
+        return None if row is None else _item(row)
+
+    async def by_public_id(self, public_id: str) -> UnsaidItem | None:
+        """Return one item by the random id its buttons carry."""
+        row = await self._db.fetch_one(SELECT_BY_PUBLIC_ID, (public_id,))
+        return None if row is None else _item(row)
+
+    async def by_receipt(self, digest: bytes) -> UnsaidItem | None:
+        """Return the item whose receipt hashes to `digest`."""
+        row = await self._db.fetch_one(SELECT_BY_RECEIPT, (digest,))
+        return None if row is None else _item(row)
+
+    async def replies_of(self, item_id: int) -> list[UnsaidItem]:
+        """Return every anonymous reply to one post."""
+        return [_item(row) for row in await self._db.fetch_all(SELECT_REPLIES, (item_id,))]
+
+    async def due_for_review(self, now: datetime) -> list[UnsaidItem]:
+        """Return items whose review batch has come."""
+        return [_item(r) for r in await self._db.fetch_all(SELECT_DUE_QUEUED, (to_db(now),))]
+
+    async def due_for_posting(self, now: datetime) -> list[UnsaidItem]:
+        """Return items whose posting time has come."""
+        return [_item(r) for r in await self._db.fetch_all(SELECT_DUE_SCHEDULED, (to_db(now),))]
+
+    async def waiting(self, guild_id: int) -> Waiting:
+        """Count what waits at each stage in one server."""
+        row = await self._db.fetch_one(COUNT_WAITING, (guild_id,))
+        if row is None:
+            return Waiting(0, 0, 0)
+        return Waiting(int(row[0] or 0), int(row[1] or 0), int(row[2] or 0))
+
+    async def mark_in_review(self, item_id: int, channel_id: int, message_id: int) -> bool:
+        """Record the review message; False if the item left the queue meanwhile."""
+        return await self._db.execute(MARK_IN_REVIEW, (channel_id, message_id, item_id)) == 1
+
+    async def requeue(self, item_id: int, release_at: datetime) -> int:
+        """Put an item back for a later batch; return how many times releasing it failed."""
+        async with self._db.transaction() as tx:
+            row = await tx.fetch_one(REQUEUE, (to_db(release_at), item_id))
+        return 0 if row is None else int(row[0])
+
+    async def approve(self, item_id: int, now: datetime, note: str | None, set_note: bool) -> bool:
+        """Schedule an item under review for posting now, optionally replacing its note."""
+        changed = await self._db.execute(APPROVE, (to_db(now), int(set_note), note, item_id))
+        return changed == 1
+
+    async def reject(self, item_id: int, reason: str) -> bool:
+        """Reject an item under review and erase its words."""
+        return await self._db.execute(REJECT, (reason, item_id)) == 1
+
+    async def number_for(self, item_id: int, guild_id: int) -> int:
+        """Return the item's "Unsaid #N", giving it the server's next number the first time."""
+        async with self._db.transaction() as tx:
+            existing = await tx.fetch_one(SELECT_NUMBER, (item_id,))
+            if existing is not None and existing[0] is not None:
+                return int(existing[0])
+            row = await tx.fetch_one(BUMP_COUNTER, (guild_id,))
+            if row is None:
+                raise RuntimeError("the Unsaid counter returned nothing")
+            await tx.execute(SET_NUMBER, (row[0], item_id))
+            return int(row[0])
+
+    async def mark_posted(
+        self, item_id: int, channel_id: int, message_id: int, thread_id: int | None
+    ) -> bool:
+        """Record where an item was posted and erase its words; False if it was withdrawn."""
+        changed = await self._db.execute(MARK_POSTED, (channel_id, message_id, thread_id, item_id))
+        return changed == 1
+
+    async def post_failed(self, item_id: int, retry_at: datetime) -> int:
+        """Keep an item scheduled for a later try; return how many tries have failed."""
+        async with self._db.transaction() as tx:
+            row = await tx.fetch_one(POST_FAILED, (to_db(retry_at), item_id))
+        return 0 if row is None else int(row[0])
+
+    async def set_review_message(self, item_id: int, channel_id: int, message_id: int) -> None:
+        """Remember the moderators' message about an item (a review or a notice)."""
+        await self._db.execute(SET_REVIEW_MESSAGE, (channel_id, message_id, item_id))
+
+    async def delete(self, item_ids: Sequence[int]) -> None:
+        """Erase items (and, through the foreign key, their replies)."""
+        async with self._db.transaction() as tx:
+            await tx.executemany(DELETE_ITEM, [(item_id,) for item_id in item_ids])
+
+    async def fold_wal(self) -> None:
+        """Fold the WAL into the main file, so erased rows leave no copies behind in it."""
+        await self._db.checkpoint()
+
+    async def author_of(self, item_id: int) -> AuthorTag | None:
+        """Return an item's author tag while it is kept."""
+        row = await self._db.fetch_one(SELECT_TAG, (item_id,))
+        if row is None or row["author_tag"] is None:
+            return None
+        return AuthorTag(row["key_id"], bytes(row["tag_salt"]), bytes(row["author_tag"]))
+
+    async def blocks(self, guild_id: int) -> list[Block]:
+        """Return a server's blocks, oldest first."""
+        rows = await self._db.fetch_all(SELECT_BLOCK_TAGS, (guild_id,))
+        return [
+            Block(
+                row["public_id"],
+                row["blocked_on"],
+                AuthorTag(row["key_id"], bytes(row["tag_salt"]), bytes(row["author_tag"])),
+            )
+            for row in rows
+        ]
+
+    async def block_with_tag(self, tag: bytes) -> str | None:
+        """Return the id of the block made from this exact tag, if any."""
+        value = await self._db.fetch_value(SELECT_BLOCK_BY_TAG, (tag,))
+        return None if value is None else str(value)
+
+    async def add_block(self, guild_id: int, public_id: str, author: AuthorTag, day: str) -> None:
+        """Store a block."""
+        await self._db.execute(
+            INSERT_BLOCK, (guild_id, public_id, author.key_id, author.salt, author.tag, day)
+        )
+
+    async def remove_block(self, guild_id: int, public_id: str) -> bool:
+        """Delete a block; False if there was none with that id."""
+        return await self._db.execute(DELETE_BLOCK, (guild_id, public_id)) == 1
+
+    async def purge(
+        self, *, today: str, oldest_kept_day: str, slots_before: str, key_ids: Sequence[int]
+    ) -> int:
+        """Erase what is no longer needed: old tags, old rejections, past slots, lapsed keys."""
+        marks = _marks(key_ids)
+        async with self._db.transaction() as tx:
+            return (
+                await tx.execute(EXPIRE_TAGS, (today,))
+                + await tx.execute(DELETE_OLD_REJECTED, (oldest_kept_day,))
+                + await tx.execute(DELETE_OLD_SLOTS, (slots_before,))
+                + await tx.execute(DELETE_LAPSED_BLOCKS.format(marks=marks), tuple(key_ids))
+                + await tx.execute(DELETE_TAGS_OF_LAPSED_KEYS.format(marks=marks), tuple(key_ids))
+            )
