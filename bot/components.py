@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import Any, ClassVar
 
 import discord
 
@@ -43,3 +44,38 @@ class ModeratorOnly(Guarded):
             await self.run(interaction)
         except Exception as error:  # every failure is reported to the person
             await report_error(interaction, error)
+
+
+class ButtonSpec:
+    """Mix in (first) to a DynamicItem whose custom_id is `<prefix>:<value>`.
+
+    Subclasses set `prefix`, `label` and `style` and a `template` ending in `(?P<value>…)`;
+    this supplies `__init__` and `from_custom_id`, which every persistent button otherwise
+    repeats. Values made only of digits come back as int.
+    """
+
+    prefix: ClassVar[str]
+    label: ClassVar[str]
+    style: ClassVar[discord.ButtonStyle] = discord.ButtonStyle.secondary
+
+    def __init__(self, value: int | str, label: str | None = None) -> None:
+        super().__init__(  # type: ignore[call-arg]
+            discord.ui.Button(
+                label=label or self.label,
+                style=self.style,
+                custom_id=f"{self.prefix}:{value}",
+            )
+        )
+        self.value = value
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> Any:
+        """Rebuild the button from its custom_id after a restart."""
+        raw = match["value"]
+        return cls(int(raw) if raw.isdigit() else raw, getattr(item, "label", None))

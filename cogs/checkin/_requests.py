@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import discord
 
 from bot.checkins.settings import REQUEST_TIMEOUT, SUPPORT_CHANNEL
 from bot.client import Alongside
+from bot.components import ButtonSpec, Guarded
 from bot.db.checkins import RequestRow
 from bot.errors import UserFacingError
 from bot.replies import NO_PINGS, send_private
@@ -18,7 +18,6 @@ from cogs.checkin._common import (
     checkins_of,
     display_name,
     edit_post,
-    guarded,
     guild_name,
     send_dm,
 )
@@ -26,35 +25,20 @@ from cogs.support import support_embed
 
 
 class ReachOutButton(
+    ButtonSpec,
+    Guarded,
     discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
-    template=r"alongside:checkin:reach:(?P<id>\d+)",
+    template=r"alongside:checkin:reach:(?P<value>\d+)",
 ):
     """ "I'll reach out" on a posted request; works across restarts."""
 
-    def __init__(self, request_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="I'll reach out",
-                style=discord.ButtonStyle.primary,
-                custom_id=f"alongside:checkin:reach:{request_id}",
-            )
-        )
-        self.request_id = request_id
+    prefix = "alongside:checkin:reach"
+    label = "I'll reach out"
+    style = discord.ButtonStyle.primary
 
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> ReachOutButton:
-        """Rebuild the button from its custom_id."""
-        return cls(int(match["id"]))
-
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+    async def run(self, interaction: discord.Interaction[Any]) -> None:
         """Let an available peer (never the asker) take the request."""
-        await guarded(interaction, take_request(interaction, self.request_id))
+        await take_request(interaction, int(self.value))
 
 
 async def support_channel(bot: Alongside, guild_id: int) -> discord.TextChannel | None:

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, cast
 
 import discord
 
 from bot.client import Alongside
-from bot.components import Guarded, ModeratorOnly
+from bot.components import ButtonSpec, Guarded, ModeratorOnly
 from bot.errors import NotInServer, UserFacingError
-from bot.moderation import ensure_moderator
 from bot.replies import SafeView, send_private
-from bot.text import clip
 from cogs.glossary._render import decided, entry_pages
 
 log = logging.getLogger(__name__)
@@ -44,36 +41,21 @@ async def tell_member(bot: Alongside, user_id: int, text: str) -> bool:
 
 
 class OpenTerm(
-    Guarded, discord.ui.DynamicItem[Button], template=r"alongside:glossary:term:(?P<id>[0-9]+)"
+    ButtonSpec,
+    Guarded,
+    discord.ui.DynamicItem[Button],
+    template=r"alongside:glossary:term:(?P<value>[0-9]+)",
 ):
     """A related-term button: opens that term for whoever clicks, privately."""
 
-    def __init__(self, term_id: int, label: str = "Open") -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=clip(label, 80),
-                style=discord.ButtonStyle.secondary,
-                custom_id=f"alongside:glossary:term:{term_id}",
-            )
-        )
-        self.term_id = term_id
-
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> OpenTerm:
-        """Rebuild the button from its custom_id after a restart."""
-        return cls(int(match["id"]), getattr(item, "label", None) or "Open")
+    prefix = "alongside:glossary:term"
+    label = "Open"
 
     async def run(self, interaction: discord.Interaction[Any]) -> None:
         """Show the related term to the person who clicked."""
         bot = _bot(interaction)
         guild_id = _guild_id(interaction)
-        term = await bot.services.glossary.repo.term_by_id(guild_id, self.term_id)
+        term = await bot.services.glossary.repo.term_by_id(guild_id, int(self.value))
         if term is None:
             raise UserFacingError("That term has been removed from the glossary.")
         entry = await bot.services.glossary.entry(term)
@@ -203,73 +185,53 @@ async def reject(
     )
 
 
+class ReviewButton(ButtonSpec, ModeratorOnly):
+    """A review button's value is the kind (s: suggestion, p: perspective) and the item id."""
+
+    value: int | str
+
+    @property
+    def kind(self) -> str:
+        """s for a suggested term, p for a perspective."""
+        return str(self.value)[0]
+
+    @property
+    def item_id(self) -> int:
+        """The suggestion's or perspective's id."""
+        return int(str(self.value)[1:])
+
+
 class ApproveButton(
-    ModeratorOnly,
+    ReviewButton,
     discord.ui.DynamicItem[Button],
-    template=r"alongside:glossary:approve:(?P<kind>[sp])(?P<id>[0-9]+)",
+    template=r"alongside:glossary:approve:(?P<value>[sp][0-9]+)",
 ):
     """Approve, for moderators only."""
 
-    def __init__(self, kind: str, item_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Approve",
-                style=discord.ButtonStyle.success,
-                custom_id=f"alongside:glossary:approve:{kind}{item_id}",
-            )
-        )
-        self.kind, self.item_id = kind, item_id
-
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> ApproveButton:
-        """Rebuild the button from its custom_id after a restart."""
-        return cls(match["kind"], int(match["id"]))
+    prefix = "alongside:glossary:approve"
+    label = "Approve"
+    style = discord.ButtonStyle.success
 
     async def run(self, interaction: discord.Interaction[Any]) -> None:
-        """Approve, after checking the clicker is a moderator."""
-        await ensure_moderator(interaction)
+        """Approve the suggestion or perspective."""
         await approve(interaction, self.kind, self.item_id)
 
 
 class EditButton(
-    ModeratorOnly,
+    ReviewButton,
     discord.ui.DynamicItem[Button],
-    template=r"alongside:glossary:edit:(?P<kind>s)(?P<id>[0-9]+)",
+    template=r"alongside:glossary:edit:(?P<value>s[0-9]+)",
 ):
     """Edit a suggested term before approving it, for moderators only."""
 
-    def __init__(self, kind: str, item_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Edit and approve",
-                style=discord.ButtonStyle.primary,
-                custom_id=f"alongside:glossary:edit:{kind}{item_id}",
-            )
-        )
-        self.kind, self.item_id = kind, item_id
-
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> EditButton:
-        """Rebuild the button from its custom_id after a restart."""
-        return cls(match["kind"], int(match["id"]))
+    prefix = "alongside:glossary:edit"
+    label = "Edit and approve"
+    style = discord.ButtonStyle.primary
 
     async def run(self, interaction: discord.Interaction[Any]) -> None:
         """Open the suggestion in a form the moderator can change."""
         from cogs.glossary._modals import EditSuggestionModal
 
-        await ensure_moderator(interaction)
         suggestion = await _bot(interaction).services.glossary.repo.suggestion(
             _guild_id(interaction), self.item_id
         )
@@ -279,48 +241,31 @@ class EditButton(
 
 
 class RejectButton(
-    ModeratorOnly,
+    ReviewButton,
     discord.ui.DynamicItem[Button],
-    template=r"alongside:glossary:reject:(?P<kind>[sp])(?P<id>[0-9]+)",
+    template=r"alongside:glossary:reject:(?P<value>[sp][0-9]+)",
 ):
     """Decline with a reason, for moderators only."""
 
-    def __init__(self, kind: str, item_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Decline",
-                style=discord.ButtonStyle.danger,
-                custom_id=f"alongside:glossary:reject:{kind}{item_id}",
-            )
-        )
-        self.kind, self.item_id = kind, item_id
-
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> RejectButton:
-        """Rebuild the button from its custom_id after a restart."""
-        return cls(match["kind"], int(match["id"]))
+    prefix = "alongside:glossary:reject"
+    label = "Decline"
+    style = discord.ButtonStyle.danger
 
     async def run(self, interaction: discord.Interaction[Any]) -> None:
         """Ask for the reason the contributor will read."""
         from cogs.glossary._modals import RejectModal
 
-        await ensure_moderator(interaction)
         await interaction.response.send_modal(RejectModal(self.kind, self.item_id))
 
 
 def review_view(kind: str, item_id: int) -> discord.ui.View:
     """The persistent buttons under a review message."""
     view = discord.ui.View(timeout=None)
-    view.add_item(ApproveButton(kind, item_id))
+    value = f"{kind}{item_id}"
+    view.add_item(ApproveButton(value))
     if kind == "s":
-        view.add_item(EditButton(kind, item_id))
-    view.add_item(RejectButton(kind, item_id))
+        view.add_item(EditButton(value))
+    view.add_item(RejectButton(value))
     return view
 
 
