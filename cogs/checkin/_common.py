@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable
 from typing import Any, cast
 
 import discord
@@ -11,7 +10,7 @@ import discord
 from bot.checkins import CheckinService
 from bot.client import Alongside
 from bot.errors import NotInServer
-from bot.replies import NO_PINGS, explain, report_error
+from bot.replies import NO_PINGS
 
 log = logging.getLogger(__name__)
 
@@ -31,19 +30,6 @@ def guild_id_of(interaction: discord.Interaction) -> int:
     if interaction.guild_id is None:
         raise NotInServer()
     return interaction.guild_id
-
-
-async def guarded(interaction: discord.Interaction, action: Awaitable[None]) -> None:
-    """Run a persistent button's action the way SafeView does: explain, or apologise and raise.
-
-    discord.py gives dynamic items a plain View, so its errors would otherwise only be logged.
-    """
-    try:
-        await action
-    except Exception as error:
-        await report_error(interaction, error)
-        if explain(error) is None:
-            raise
 
 
 def display_name(user: discord.abc.User) -> str:
