@@ -26,8 +26,11 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.support",
     "cogs.mod",
     "cogs.glossary",
+    "cogs.mydata",
     "cogs.feeds",
     "cogs.unsaid",
+    "cogs.checkin",
+    "cogs.reflect",
 )
 
 

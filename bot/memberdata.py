@@ -88,11 +88,14 @@ class MemberData:
         result["moderator_actions"] = [dict(row) for row in audit]
         return result
 
-    async def erase(self, guild_id: int, user_id: int) -> None:
-        """Erase the member's data everywhere, then fold the WAL so no bytes remain."""
+    async def erase(self, guild_id: int, user_id: int) -> list[tuple[int, int]]:
+        """Erase the member's data everywhere; return Discord posts (channel, message) to delete."""
+        posts: list[tuple[int, int]] = []
         for section in self.sections:
-            await section.source.erase_member(guild_id, user_id)
+            result = await section.source.erase_member(guild_id, user_id)
+            posts.extend(getattr(result, "request_posts", ()))
         await self._db.execute(ANONYMISE_AUDIT, (guild_id, user_id))
         # secure_delete has zeroed the erased rows in the pages; folding the WAL into the main
         # file and truncating it removes the copies the WAL still held.
         await self._db.checkpoint()
+        return posts

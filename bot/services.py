@@ -5,18 +5,28 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from bot.checkins import CheckinService, checkin_settings
 from bot.config import Settings
 from bot.db import Database
 from bot.db.audit import AuditLog
 from bot.db.guild_settings import GuildSettingsRepo
 from bot.db.ledger import OccurrenceLedger
 from bot.db.meta import MetaStore
+from bot.db.unsaid import UnsaidRepo
+from bot.feeds.service import FeedsService
+from bot.feeds.settings import feed_settings
 from bot.glossary import GlossaryService
 from bot.glossary.settings import GLOSSARY_SETTINGS
 from bot.guild_settings import GuildSettings, SettingsRegistry, core_settings
+from bot.maintenance import Maintenance
+from bot.memberdata import MemberData
+from bot.prompts import PROMPT_SETTINGS, PromptService
 from bot.safety import Safety
 from bot.scheduler import Scheduler
 from bot.timeutil import Clock, SystemClock
+from bot.unsaid.keys import KeyRing, key_file_path
+from bot.unsaid.service import UnsaidService
+from bot.unsaid.settings import UNSAID_SETTINGS
 
 
 @dataclass
@@ -35,6 +45,12 @@ class Services:
     safety: Safety
     glossary: GlossaryService
     started_at: datetime = field(init=False)
+    maintenance: Maintenance = field(init=False)
+    member_data: MemberData = field(init=False)
+    feeds: FeedsService = field(init=False)
+    checkins: CheckinService = field(init=False)
+    unsaid: UnsaidService = field(init=False)
+    prompts: PromptService = field(init=False)
 
     def __post_init__(self) -> None:
         self.started_at = self.clock.now()
@@ -45,8 +61,12 @@ def build_services(config: Settings, db: Database, clock: Clock | None = None) -
     clock = clock or SystemClock()
     registry = SettingsRegistry()
     registry.declare(core_settings(config.timezone))
+    registry.declare(feed_settings())
     registry.declare(GLOSSARY_SETTINGS)
-    return Services(
+    registry.declare(checkin_settings())
+    registry.declare(UNSAID_SETTINGS)
+    registry.declare(PROMPT_SETTINGS)
+    services = Services(
         config=config,
         db=db,
         clock=clock,
@@ -59,3 +79,45 @@ def build_services(config: Settings, db: Database, clock: Clock | None = None) -
         safety=Safety.from_data(config.data_dir),
         glossary=GlossaryService(db, config.data_dir, clock),
     )
+    services.maintenance = Maintenance(config, db, services.ledger, services.meta, clock)
+    services.scheduler.on_rebuild(services.maintenance.rebuild)
+    services.unsaid = UnsaidService(
+        UnsaidRepo(db),
+        services.settings,
+        KeyRing.load(config.anonymity_key, key_file_path(config.database_path)),
+        services.ledger,
+        clock,
+        services.safety.matcher,
+    )
+    services.checkins = CheckinService(
+        db, clock, services.settings, services.safety, services.ledger
+    )
+    services.feeds = FeedsService.create(config, db, clock, services.settings)
+    services.prompts = PromptService(db, config.data_dir, clock, services.settings, services.ledger)
+    services.member_data = member_data_sections(services)
+    return services
+
+
+def member_data_sections(services: Services) -> MemberData:
+    """Register every feature that keeps data against a member's id, with why it keeps it."""
+    data = MemberData(services.db, services.clock)
+    data.add(
+        "glossary",
+        "Your perspectives and suggested terms, so they can show with your name (if you chose) "
+        "and you can be told the outcome of a review.",
+        services.glossary,
+    )
+    data.add(
+        "checkins",
+        "Your check-ins, consent, reminders, buddy preferences and support requests, which "
+        "only you can see; moderators see only totals of five or more people.",
+        services.checkins,
+    )
+    data.add(
+        "prompts",
+        "Your prompt subscription, private journal entries, suggested prompts and which "
+        "prompts you were sent, so prompts reach you without repeats and only you can read "
+        "your journal.",
+        services.prompts,
+    )
+    return data

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 from typing import Any
 
 import discord
@@ -14,6 +15,8 @@ from bot.client import Alongside
 from bot.errors import NotInServer
 from bot.memberdata import ANONYMOUS_NOTE
 from bot.replies import SafeView, send_private
+
+log = logging.getLogger(__name__)
 
 
 def _guild_id(interaction: discord.Interaction[Any]) -> int:
@@ -38,7 +41,14 @@ class ConfirmErase(SafeView):
         """Erase the member's data now."""
         self.stop()
         await interaction.response.defer(ephemeral=True, thinking=True)
-        await self.bot.services.member_data.erase(self.guild_id, self.owner_id)
+        posts = await self.bot.services.member_data.erase(self.guild_id, self.owner_id)
+        for channel_id, message_id in posts:
+            # A support request's post named the member; it goes with the rest of their data.
+            partial = self.bot.get_partial_messageable(channel_id).get_partial_message(message_id)
+            try:
+                await partial.delete()
+            except discord.HTTPException:
+                log.info("A support-request post could not be deleted; it may already be gone")
         await interaction.followup.send(
             "Done. Everything Alongside held about you in this server has been erased. "
             "Anonymous posts you shared are not linked to you; withdraw them with their "

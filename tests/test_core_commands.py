@@ -111,7 +111,16 @@ async def test_the_configured_moderator_role_grants_mod_commands(world: World) -
 async def test_status_shows_uptime_storage_and_jobs(world: World) -> None:
     result = await world.moderator.slash(world.general, "mod status")
     names = [f.name for f in result.response.embeds[0].fields]
-    assert names == ["Up for", "Gateway latency", "Database", "Scheduled jobs"]
+    assert names == [
+        "Up for",
+        "Gateway latency",
+        "Database",
+        "Scheduled jobs",
+        "Waiting",
+        "Last backup",
+    ]
+    waiting = result.response.embeds[0].fields[4].value
+    assert "Unsaid: 0 queued" in waiting and "Feeds: 0 in all" in waiting
 
 
 async def test_an_unexpected_error_gives_an_apology_with_a_reference_and_no_traceback(

@@ -10,11 +10,19 @@ from tests.bytescan import id_patterns, traces
 from tests.conftest import World
 
 MARKER = "Zebrafinch lanterns are how I remember that meeting"
+CHECKIN_MARKER = "Marmalade skies over the board table"
 
 
 @pytest.fixture
 def extensions() -> tuple[str, ...]:
-    return ("cogs.about", "cogs.support", "cogs.mod", "cogs.glossary", "cogs.mydata")
+    return (
+        "cogs.about",
+        "cogs.support",
+        "cogs.mod",
+        "cogs.glossary",
+        "cogs.checkin",
+        "cogs.mydata",
+    )
 
 
 async def contribute(world: World) -> None:
@@ -26,6 +34,11 @@ async def contribute(world: World) -> None:
         )
         await glossary.decide_perspective(world.guild.id, perspective.id, approve=True)
     await glossary.suggest_term(world.guild.id, world.member.id, "Quillwort", "A suggestion.", "")
+    checkins = world.services.checkins
+    await checkins.agree(world.guild.id, world.member.id)
+    await checkins.log(
+        world.guild.id, world.member.id, 4, 2, note=f"Checkin note: {CHECKIN_MARKER}"
+    )
 
 
 async def test_show_summarises_what_is_held_and_why(world: World) -> None:
@@ -34,6 +47,7 @@ async def test_show_summarises_what_is_held_and_why(world: World) -> None:
     assert result.ephemeral
     description = result.response.embeds[0].description
     assert "**glossary**: 2 item(s)" in description
+    assert "**checkins**:" in description
     assert "receipt code" in result.response.embeds[0].fields[0].value
 
 
@@ -48,6 +62,7 @@ async def test_export_contains_exactly_the_callers_data(world: World) -> None:
     assert [p["text"] for p in glossary["perspectives"]] == [MARKER]
     assert [s["name"] for s in glossary["suggestions"]] == ["Quillwort"]
     assert "Another member's view." not in json.dumps(data)
+    assert CHECKIN_MARKER in json.dumps(data["checkins"])
     assert "not linked to anyone" in data["about_anonymous_submissions"]
 
 
@@ -65,7 +80,10 @@ async def test_delete_asks_first_then_leaves_no_bytes_behind(world: World) -> No
         "has been erased" in done.followups[-1].content if done.followups else done.response.content
     )
 
-    left = traces(database, [MARKER.encode(), b"Quillwort", *id_patterns(world.member.id)])
+    left = traces(
+        database,
+        [MARKER.encode(), CHECKIN_MARKER.encode(), b"Quillwort", *id_patterns(world.member.id)],
+    )
     assert left == []
     defined = await world.other.slash(world.general, "glossary define", term="recovery")
     assert MARKER not in str(defined.response.embeds[0].to_dict())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.db.connection import Database
+from bot.db.connection import Database, Transaction
 from bot.timeutil import from_db, to_db
 
 CLAIM = """
@@ -53,6 +53,17 @@ class OccurrenceLedger:
             CLAIM, (occurrence.schedule_key, to_db(occurrence.due_at), to_db(now))
         )
         return changed == 1
+
+    async def claim_in(self, tx: Transaction, occurrence: Occurrence, now: datetime) -> bool:
+        """Claim `occurrence` inside the caller's transaction, so it commits with its work."""
+        changed = await tx.execute(
+            CLAIM, (occurrence.schedule_key, to_db(occurrence.due_at), to_db(now))
+        )
+        return changed == 1
+
+    async def complete_in(self, tx: Transaction, occurrence: Occurrence, now: datetime) -> None:
+        """Mark the occurrence finished inside the caller's transaction."""
+        await tx.execute(COMPLETE, (to_db(now), occurrence.schedule_key, to_db(occurrence.due_at)))
 
     async def complete(self, occurrence: Occurrence, now: datetime) -> None:
         """Mark the occurrence's work as finished."""

@@ -236,7 +236,30 @@ async def show_status(interaction: discord.Interaction) -> None:
     embed.add_field(name="Gateway latency", value=latency_text)
     embed.add_field(name="Database", value=f"{size_kib:,.0f} KiB")
     embed.add_field(name="Scheduled jobs", value="\n".join(job_lines), inline=False)
+    guild = _guild(interaction)
+    embed.add_field(name="Waiting", value="\n".join(await queue_lines(bot, guild.id)), inline=False)
+    backup = await services.maintenance.last_backup()
+    embed.add_field(
+        name="Last backup",
+        value=discord.utils.format_dt(backup, "R") if backup else "none yet (daily at 03:30)",
+        inline=False,
+    )
     await send_private(interaction, embed=embed)
+
+
+async def queue_lines(bot: Alongside, guild_id: int) -> list[str]:
+    """Counts only, per feature: what waits for moderators or for posting, and feed health."""
+    services = bot.services
+    waiting = await services.unsaid.waiting(guild_id)
+    glossary = len(await services.glossary.repo.pending(guild_id, limit=1000))
+    health = await services.feeds.health(guild_id)
+    failing = sum(1 for h in health if h.status in ("failing", "retrying"))
+    return [
+        f"Unsaid: {waiting.queued} queued for review, {waiting.in_review} in review, "
+        f"{waiting.scheduled} waiting to post",
+        f"Glossary: {glossary} suggestions and perspectives to review",
+        f"Feeds: {len(health)} in all, {failing} failing or retrying",
+    ]
 
 
 @app_commands.describe(limit="How many entries (1 to 100)", action="Only this kind of action")

@@ -1,0 +1,220 @@
+"""Prompt forms: journal privately, share in a thread, suggest a prompt, decline a suggestion."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import discord
+
+from bot.client import Alongside
+from bot.errors import NotInServer, UserFacingError
+from bot.prompts.library import NOTE_MAX, TEXT_MAX
+from bot.prompts.rules import clean_text
+from bot.prompts.service import JOURNAL_MAX, Drawn
+from bot.prompts.settings import REVIEW_KEY
+from bot.replies import NO_PINGS, SafeModal, send_private
+from bot.text import clip
+from cogs.reflect._render import suggestion_embed
+from cogs.reflect._views import bot_of, guild_of, mark_review, review_view, tell_member
+from cogs.support import support_embed
+
+log = logging.getLogger(__name__)
+
+PARAGRAPH = discord.TextStyle.paragraph
+SHARE_MAX = 1800
+SAVED = "Saved to your journal. Only you can read it, with `/reflect journal`."
+HEAVY_WORDS = (
+    "Thank you for putting this into words. Some of it sounds very heavy, so before anything "
+    "else: these people are there to listen, free and in confidence, right now. Alongside is "
+    "a bot, so it can't respond in a crisis."
+)
+
+
+class JournalModal(SafeModal, title="Journal privately"):
+    """A private journal entry; only its author can ever read it through the bot."""
+
+    entry = discord.ui.TextInput[Any](
+        label="Your reflection (only you can read it)",
+        custom_id="entry",
+        style=PARAGRAPH,
+        max_length=JOURNAL_MAX,
+    )
+
+    def __init__(self, guild_id: int, drawn: Drawn | None) -> None:
+        super().__init__()
+        self.guild_id = guild_id
+        self.drawn = drawn
+        if drawn is not None:
+            self.entry.placeholder = clip(drawn.prompt.text, 100)
+
+    async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
+        """Save the entry; show helplines first if the words suggest crisis."""
+        bot = bot_of(interaction)
+        prompt_id = self.drawn.prompt.id if self.drawn else None
+        await bot.services.prompts.write_journal(
+            self.guild_id, interaction.user.id, self.entry.value, prompt_id
+        )
+        if bot.services.safety.matcher.matches(self.entry.value):
+            await send_private(
+                interaction,
+                f"{HEAVY_WORDS}\n\n{SAVED}",
+                embed=await support_embed(bot, self.guild_id),
+            )
+            return
+        await send_private(interaction, SAVED)
+
+
+class ShareModal(SafeModal, title="Share in the thread"):
+    """An answer posted in the prompt's thread, under the member's own name."""
+
+    answer = discord.ui.TextInput[Any](
+        label="Your answer (posted under your name)",
+        custom_id="answer",
+        style=PARAGRAPH,
+        max_length=SHARE_MAX,
+    )
+
+    def __init__(self, thread_id: int, drawn: Drawn) -> None:
+        super().__init__()
+        self.thread_id = thread_id
+        self.answer.placeholder = clip(drawn.prompt.text, 100)
+
+    async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
+        """Post the answer in the thread, attributed, pinging nobody."""
+        bot = bot_of(interaction)
+        words = clean_text(self.answer.value, SHARE_MAX, "answer", allow_mentions=True)
+        if bot.services.safety.matcher.matches(words):
+            # Held for the person, not posted: they can still post it themselves if they wish.
+            await send_private(
+                interaction,
+                f"{HEAVY_WORDS}\n\nAlongside hasn't posted your answer. If you still want to "
+                "share it, you can write in the thread yourself. Here is what you wrote:\n"
+                f"```\n{clip(words.replace('```', 'ʼʼʼ'), 1400)}\n```",
+                embed=await support_embed(bot, interaction.guild_id),
+            )
+            return
+        channel = bot.get_channel(self.thread_id)
+        if not isinstance(channel, discord.Thread):
+            try:
+                fetched = await bot.fetch_channel(self.thread_id)
+            except discord.HTTPException:
+                raise UserFacingError("That thread is gone, so I couldn't post there.") from None
+            if not isinstance(fetched, discord.Thread):
+                raise UserFacingError("That thread is gone, so I couldn't post there.")
+            channel = fetched
+        try:
+            await channel.send(
+                f"{interaction.user.mention} shared:\n>>> {words}", allowed_mentions=NO_PINGS
+            )
+        except discord.HTTPException:
+            raise UserFacingError(
+                "I couldn't post in that thread (it may be locked). Nothing was shared."
+            ) from None
+        await send_private(interaction, f"Shared in {channel.mention}, under your name.")
+
+
+async def post_for_review(
+    bot: Alongside, guild: discord.Guild, embed: discord.Embed, sid: int
+) -> bool:
+    """Post a suggestion to the review channel with its buttons; False if there is nowhere."""
+    settings = bot.services.settings
+    channel_id = await settings.get(guild.id, REVIEW_KEY) or await settings.get(
+        guild.id, "mod_channel"
+    )
+    channel = guild.get_channel(channel_id) if channel_id else None
+    if not isinstance(channel, discord.TextChannel):
+        return False
+    try:
+        await channel.send(embed=embed, view=review_view(sid), allowed_mentions=NO_PINGS)
+    except discord.HTTPException:
+        log.warning("Could not post to the prompts review channel", exc_info=True)
+        return False
+    return True
+
+
+class SuggestModal(SafeModal, title="Suggest a prompt"):
+    """A member proposes a prompt for moderators to review."""
+
+    text = discord.ui.TextInput[Any](
+        label="The prompt", custom_id="text", style=PARAGRAPH, max_length=TEXT_MAX
+    )
+    note = discord.ui.TextInput[Any](
+        label="Content note, if it may touch painful things",
+        custom_id="content_note",
+        required=False,
+        max_length=NOTE_MAX,
+    )
+
+    def __init__(self, theme: str) -> None:
+        super().__init__()
+        self.theme = theme
+
+    async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
+        """Save the suggestion and send it to the moderators."""
+        if interaction.guild is None:
+            raise NotInServer()
+        bot = bot_of(interaction)
+        service = bot.services.prompts
+        suggestion = await service.suggest(
+            interaction.guild.id,
+            interaction.user.id,
+            self.theme,
+            self.text.value,
+            self.note.value or None,
+        )
+        posted = await post_for_review(
+            bot, interaction.guild, suggestion_embed(suggestion, service.themes()), suggestion.id
+        )
+        waiting = (
+            ""
+            if posted
+            else " Moderators haven't chosen a review channel yet, so it is saved and waiting."
+        )
+        await send_private(
+            interaction,
+            "Thank you. A moderator will look at your prompt, and Alongside will tell you by "
+            "direct message if it's added." + waiting,
+        )
+
+
+class RejectModal(SafeModal, title="Decline, with a reason"):
+    """A moderator says why, kindly; the member who suggested it reads it."""
+
+    reason = discord.ui.TextInput[Any](
+        label="Reason (the member will read this)",
+        custom_id="reason",
+        style=PARAGRAPH,
+        max_length=500,
+    )
+
+    def __init__(self, suggestion_id: int) -> None:
+        super().__init__()
+        self.suggestion_id = suggestion_id
+
+    async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
+        """Decline, record it, and tell the member privately."""
+        from bot.moderation import ensure_moderator
+
+        await ensure_moderator(interaction)
+        bot = bot_of(interaction)
+        guild_id = guild_of(interaction)
+        suggestion = await bot.services.prompts.reject(
+            guild_id, self.suggestion_id, self.reason.value
+        )
+        await bot.services.audit.record(
+            guild_id,
+            interaction.user.id,
+            "prompts.reject",
+            f"suggestion {suggestion.id}",
+            self.reason.value,
+            bot.services.clock.now(),
+        )
+        await send_private(interaction, "Declined. The member has been told, privately.")
+        await mark_review(interaction, f"Declined by {interaction.user.display_name}")
+        await tell_member(
+            bot,
+            suggestion.author_id,
+            "A moderator didn't add the prompt you suggested this time. Their reason: "
+            f"{clip(self.reason.value, 1500)}",
+        )

@@ -1,0 +1,400 @@
+"""Prompt buttons: persistent ones on posted prompts and reviews, and private views."""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+from typing import Any, cast
+
+import discord
+from discord import app_commands
+
+from bot.client import Alongside
+from bot.components import Guarded
+from bot.db.prompts import Delivery
+from bot.errors import NotInServer, UserFacingError
+from bot.moderation import ensure_moderator
+from bot.prompts.service import Drawn
+from bot.replies import SafeView, send_private
+from bot.text import clip
+from cogs.reflect._render import NOW_FOOTER, decided, journal_embed, journal_markdown, prompt_embed
+
+log = logging.getLogger(__name__)
+
+Button = discord.ui.Button[Any]
+PREFIX = "alongside:reflect"
+COMING_SOON = (
+    "Anonymous answers are coming soon: they will go through Alongside's anonymous sharing, "
+    "with all its protections. For now you can journal privately or share in the thread."
+)
+
+
+def bot_of(interaction: discord.Interaction[Any]) -> Alongside:
+    """The bot handling this interaction."""
+    return cast(Alongside, interaction.client)
+
+
+def guild_of(interaction: discord.Interaction[Any]) -> int:
+    """The server this interaction came from, or a kind refusal in DMs."""
+    if interaction.guild_id is None:
+        raise NotInServer()
+    return interaction.guild_id
+
+
+async def tell_member(bot: Alongside, user_id: int, text: str) -> bool:
+    """Send a member a private message; False if their DMs are closed."""
+    try:
+        user = bot.get_user(user_id) or await bot.fetch_user(user_id)
+        await user.send(text)
+    except discord.HTTPException:
+        log.info("Could not tell a member the outcome of a prompt suggestion (DMs closed)")
+        return False
+    return True
+
+
+def delivery_guild(interaction: discord.Interaction[Any], delivery: Delivery) -> int:
+    """Check the person may use a button on this prompt; return the prompt's server."""
+    if delivery.kind == "dm":
+        if interaction.user.id != delivery.target:
+            raise UserFacingError("That button belongs to someone else's prompt.")
+        return delivery.guild_id
+    if interaction.guild_id != delivery.guild_id:
+        raise UserFacingError("That prompt belongs to another server.")
+    return delivery.guild_id
+
+
+class _Persistent(Guarded, discord.ui.DynamicItem[Button], template=rf"{PREFIX}:base:(?P<id>0)"):
+    """A persistent button whose custom_id ends in a number."""
+
+    _action = "base"
+    _label = ""
+    _style = discord.ButtonStyle.secondary
+
+    def __init__(self, item_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=self._label,
+                style=self._style,
+                custom_id=f"{PREFIX}:{self._action}:{item_id}",
+            )
+        )
+        self.item_id = item_id
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> _Persistent:
+        """Rebuild the button from its custom_id after a restart."""
+        return cls(int(match["id"]))
+
+
+class JournalButton(_Persistent, template=rf"{PREFIX}:journal:(?P<id>[0-9]+)"):
+    """Write privately about a posted or DM'd prompt."""
+
+    _action, _label, _style = "journal", "Journal privately", discord.ButtonStyle.primary
+
+    async def run(self, interaction: discord.Interaction[Any]) -> None:
+        """Open the journal form for this prompt."""
+        from cogs.reflect._modals import JournalModal
+
+        service = bot_of(interaction).services.prompts
+        delivery = await service.delivery(self.item_id)
+        guild_id = delivery_guild(interaction, delivery)
+        drawn = await service.prompt_in(guild_id, delivery.prompt_id or 0)
+        await interaction.response.send_modal(JournalModal(guild_id, drawn))
+
+
+class ShareButton(_Persistent, template=rf"{PREFIX}:share:(?P<id>[0-9]+)"):
+    """Answer in the prompt's thread, under your own name."""
+
+    _action, _label = "share", "Share in the thread"
+
+    async def run(self, interaction: discord.Interaction[Any]) -> None:
+        """Open the form whose answer is posted in the thread."""
+        from cogs.reflect._modals import ShareModal
+
+        service = bot_of(interaction).services.prompts
+        delivery = await service.delivery(self.item_id)
+        guild_id = delivery_guild(interaction, delivery)
+        if delivery.kind != "channel" or delivery.thread_id is None:
+            raise UserFacingError("This prompt has no thread to share in.")
+        drawn = await service.prompt_in(guild_id, delivery.prompt_id or 0)
+        await interaction.response.send_modal(ShareModal(delivery.thread_id, drawn))
+
+
+async def open_anonymous_share(interaction: discord.Interaction[Any]) -> None:
+    """Hand over to the anonymous sharing flow when it is loaded; otherwise say it's coming."""
+    bot = bot_of(interaction)
+    cog = bot.get_cog("Unsaid")
+    command = getattr(cog, "share", None)
+    if getattr(bot.services, "unsaid", None) is not None and isinstance(
+        command, app_commands.Command
+    ):
+        # The Unsaid command does its own checks (limits, blocks) and opens its own form, so
+        # an answer shared from here gets every protection a direct /unsaid share gets.
+        await cast(Any, command.callback)(cog, interaction)
+        return
+    await send_private(interaction, COMING_SOON)
+
+
+class AnonymousButton(_Persistent, template=rf"{PREFIX}:anon:(?P<id>[0-9]+)"):
+    """Answer anonymously, through the anonymous sharing flow."""
+
+    _action, _label = "anon", "Share anonymously"
+
+    async def run(self, interaction: discord.Interaction[Any]) -> None:
+        """Open the anonymous form (or explain that it is coming)."""
+        delivery = await bot_of(interaction).services.prompts.delivery(self.item_id)
+        delivery_guild(interaction, delivery)
+        await open_anonymous_share(interaction)
+
+
+class StopButton(_Persistent, template=rf"{PREFIX}:stop:(?P<id>[0-9]+)"):
+    """Stop DM prompts straight from one of them, without going back to the server."""
+
+    _action, _label = "stop", "Stop these prompts"
+
+    async def run(self, interaction: discord.Interaction[Any]) -> None:
+        """End the clicker's subscription in the server this prompt came from."""
+        bot = bot_of(interaction)
+        delivery = await bot.services.prompts.delivery(self.item_id)
+        if delivery.kind != "dm":
+            raise UserFacingError("This button only works on prompts sent by direct message.")
+        guild_id = delivery_guild(interaction, delivery)
+        await bot.services.prompts.unsubscribe(guild_id, interaction.user.id)
+        guild = bot.get_guild(guild_id)
+        where = f" from {guild.name}" if guild else ""
+        await send_private(
+            interaction,
+            f"Done: no more prompts by direct message{where}. Your journal is still there "
+            "(`/reflect journal` in the server), and `/reflect subscribe` starts them again.",
+        )
+
+
+class ApproveButton(_Persistent, template=rf"{PREFIX}:approve:(?P<id>[0-9]+)"):
+    """Add a suggested prompt to the library, for moderators only."""
+
+    _action, _label, _style = "approve", "Approve", discord.ButtonStyle.success
+
+    async def run(self, interaction: discord.Interaction[Any]) -> None:
+        """Approve, after checking the clicker is a moderator."""
+        await ensure_moderator(interaction)
+        bot = bot_of(interaction)
+        guild_id = guild_of(interaction)
+        suggestion, prompt = await bot.services.prompts.approve(guild_id, self.item_id)
+        await bot.services.audit.record(
+            guild_id,
+            interaction.user.id,
+            "prompts.approve",
+            prompt.code,
+            clip(prompt.text, 200),
+            bot.services.clock.now(),
+        )
+        await send_private(interaction, f"Approved: it's in the library as `{prompt.code}`.")
+        await mark_review(interaction, f"Approved by {interaction.user.display_name}")
+        await tell_member(
+            bot,
+            suggestion.author_id,
+            "Thank you: the prompt you suggested is now in the server's library, so it may come "
+            "up in schedules and `/reflect now`.",
+        )
+
+
+class RejectButton(_Persistent, template=rf"{PREFIX}:reject:(?P<id>[0-9]+)"):
+    """Decline a suggested prompt with a reason, for moderators only."""
+
+    _action, _label, _style = "reject", "Decline", discord.ButtonStyle.danger
+
+    async def run(self, interaction: discord.Interaction[Any]) -> None:
+        """Ask for the reason its author will read."""
+        from cogs.reflect._modals import RejectModal
+
+        await ensure_moderator(interaction)
+        await bot_of(interaction).services.prompts.suggestion(guild_of(interaction), self.item_id)
+        await interaction.response.send_modal(RejectModal(self.item_id))
+
+
+DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
+    JournalButton,
+    ShareButton,
+    AnonymousButton,
+    StopButton,
+    ApproveButton,
+    RejectButton,
+)
+
+
+async def mark_review(interaction: discord.Interaction[Any], outcome: str) -> None:
+    """Show on the review message what was decided, and remove its buttons."""
+    message = interaction.message
+    if message is None or not message.embeds:
+        return
+    try:
+        await message.edit(embed=decided(message.embeds[0], outcome), view=None)
+    except discord.HTTPException:
+        log.warning("Could not update a prompt review message", exc_info=True)
+
+
+def dm_view(delivery_id: int) -> discord.ui.View:
+    """The buttons under a prompt sent by DM."""
+    view = discord.ui.View(timeout=None)
+    view.add_item(JournalButton(delivery_id))
+    view.add_item(StopButton(delivery_id))
+    return view
+
+
+def channel_view(delivery_id: int, *, thread: bool) -> discord.ui.View:
+    """The buttons under a prompt posted in a channel."""
+    view = discord.ui.View(timeout=None)
+    view.add_item(JournalButton(delivery_id))
+    if thread:
+        view.add_item(ShareButton(delivery_id))
+    view.add_item(AnonymousButton(delivery_id))
+    return view
+
+
+def review_view(suggestion_id: int) -> discord.ui.View:
+    """The persistent buttons under a suggestion in the review channel."""
+    view = discord.ui.View(timeout=None)
+    view.add_item(ApproveButton(suggestion_id))
+    view.add_item(RejectButton(suggestion_id))
+    return view
+
+
+class NowView(SafeView):
+    """Under `/reflect now`: journal about it, or ask for another."""
+
+    def __init__(self, owner_id: int, guild_id: int, drawn: Drawn, theme: str | None) -> None:
+        super().__init__(timeout=900)
+        self.owner_id, self.guild_id, self.drawn, self.theme = owner_id, guild_id, drawn, theme
+
+    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
+        """Only the person who asked can use these buttons."""
+        return interaction.user.id == self.owner_id
+
+    @discord.ui.button(label="Journal privately", style=discord.ButtonStyle.primary)
+    async def journal(self, interaction: discord.Interaction[Any], _: Button) -> None:
+        """Open the private journal form for this prompt."""
+        from cogs.reflect._modals import JournalModal
+
+        await interaction.response.send_modal(JournalModal(self.guild_id, self.drawn))
+
+    @discord.ui.button(label="Another prompt", style=discord.ButtonStyle.secondary)
+    async def another(self, interaction: discord.Interaction[Any], _: Button) -> None:
+        """Show a different prompt in place of this one."""
+        service = bot_of(interaction).services.prompts
+        self.drawn = await service.draw(self.guild_id, self.owner_id, self.theme)
+        await interaction.response.edit_message(
+            embed=prompt_embed(self.drawn, NOW_FOOTER), view=self
+        )
+
+
+class JournalView(SafeView):
+    """A member's own journal: turn pages, export it, or delete an entry."""
+
+    def __init__(self, owner_id: int, guild_id: int, server: str, pages: int) -> None:
+        super().__init__(timeout=900)
+        self.owner_id, self.guild_id, self.server = owner_id, guild_id, server
+        self.page, self.pages = 0, pages
+        self.delete = discord.ui.Select[JournalView](placeholder="Delete an entry…", row=1)
+        self.delete.callback = self._delete  # type: ignore[method-assign]
+        self.add_item(self.delete)
+
+    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
+        """Only the journal's author can use these buttons."""
+        return interaction.user.id == self.owner_id
+
+    async def render(self, bot: Alongside) -> discord.Embed:
+        """Fetch the current page and refresh the buttons and delete menu."""
+        entries, self.pages = await bot.services.prompts.journal(
+            self.guild_id, self.owner_id, self.page
+        )
+        self.page = min(self.page, self.pages - 1)
+        self.previous.disabled = self.page == 0
+        self.next.disabled = self.page >= self.pages - 1
+        self.export.disabled = not entries
+        self.delete.options = [
+            discord.SelectOption(
+                label=clip(f"{e.created_at:%d %b %Y}: {e.text}", 100), value=str(e.id)
+            )
+            for e in entries
+        ] or [discord.SelectOption(label="No entries", value="0")]
+        self.delete.disabled = not entries
+        return journal_embed(entries, self.page, self.pages)
+
+    async def _show(self, interaction: discord.Interaction[Any]) -> None:
+        embed = await self.render(bot_of(interaction))
+        await interaction.response.edit_message(embed=embed, view=self)
+
+    @discord.ui.button(label="Previous", row=0)
+    async def previous(self, interaction: discord.Interaction[Any], _: Button) -> None:
+        """Show newer entries."""
+        self.page = max(0, self.page - 1)
+        await self._show(interaction)
+
+    @discord.ui.button(label="Next", row=0)
+    async def next(self, interaction: discord.Interaction[Any], _: Button) -> None:
+        """Show older entries."""
+        self.page += 1
+        await self._show(interaction)
+
+    @discord.ui.button(label="Export as Markdown", row=0)
+    async def export(self, interaction: discord.Interaction[Any], _: Button) -> None:
+        """Send the whole journal as a Markdown file, privately."""
+        bot = bot_of(interaction)
+        entries = await bot.services.prompts.journal_all(self.guild_id, self.owner_id)
+        text = journal_markdown(entries, self.server, bot.services.clock.now())
+        await send_private(
+            interaction,
+            "Your journal, as a Markdown file. Only you can see this message.",
+            file=discord.File(io.BytesIO(text.encode()), filename="alongside-journal.md"),
+        )
+
+    async def _delete(self, interaction: discord.Interaction[Any]) -> None:
+        """Delete the chosen entry for good."""
+        entry_id = int(self.delete.values[0])
+        await bot_of(interaction).services.prompts.delete_entry(
+            self.guild_id, self.owner_id, entry_id
+        )
+        await self._show(interaction)
+
+
+class ThemePicker(SafeView):
+    """Choose which themes your DM prompts come from."""
+
+    def __init__(
+        self, owner_id: int, guild_id: int, labels: dict[str, str], chosen: tuple[str, ...]
+    ) -> None:
+        super().__init__(timeout=900)
+        self.owner_id, self.guild_id, self.labels = owner_id, guild_id, labels
+        self.pick = discord.ui.Select[ThemePicker](
+            placeholder="Themes (leave empty for all of them)",
+            min_values=0,
+            max_values=len(labels),
+            options=[
+                discord.SelectOption(label=clip(label, 100), value=key, default=key in chosen)
+                for key, label in labels.items()
+            ],
+        )
+        self.pick.callback = self._pick  # type: ignore[method-assign]
+        self.add_item(self.pick)
+
+    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
+        """Only the subscriber can choose their themes."""
+        return interaction.user.id == self.owner_id
+
+    async def _pick(self, interaction: discord.Interaction[Any]) -> None:
+        """Save the chosen themes."""
+        service = bot_of(interaction).services.prompts
+        keys = await service.set_themes(self.guild_id, self.owner_id, list(self.pick.values))
+        for option in self.pick.options:
+            option.default = option.value in keys
+        shown = "; ".join(self.labels[k] for k in keys) if keys else "every theme"
+        await interaction.response.edit_message(
+            content=f"Saved. Your prompts will come from: {shown}.", view=self
+        )
