@@ -11,6 +11,7 @@ from tests.conftest import World
 
 MARKER = "Zebrafinch lanterns are how I remember that meeting"
 CHECKIN_MARKER = "Marmalade skies over the board table"
+JOURNAL_MARKER = "Heronsbill journal words nobody else reads"
 
 
 @pytest.fixture
@@ -39,6 +40,11 @@ async def contribute(world: World) -> None:
     await checkins.log(
         world.guild.id, world.member.id, 4, 2, note=f"Checkin note: {CHECKIN_MARKER}"
     )
+    prompts = world.services.prompts
+    await prompts.write_journal(world.guild.id, world.member.id, JOURNAL_MARKER, None)
+    await prompts.subscribe(
+        world.guild.id, world.member.id, "weekly", "monday", "09:00", None, None
+    )
 
 
 async def test_show_summarises_what_is_held_and_why(world: World) -> None:
@@ -63,6 +69,7 @@ async def test_export_contains_exactly_the_callers_data(world: World) -> None:
     assert [s["name"] for s in glossary["suggestions"]] == ["Quillwort"]
     assert "Another member's view." not in json.dumps(data)
     assert CHECKIN_MARKER in json.dumps(data["checkins"])
+    assert JOURNAL_MARKER in json.dumps(data["prompts"])
     assert "not linked to anyone" in data["about_anonymous_submissions"]
 
 
@@ -82,7 +89,13 @@ async def test_delete_asks_first_then_leaves_no_bytes_behind(world: World) -> No
 
     left = traces(
         database,
-        [MARKER.encode(), CHECKIN_MARKER.encode(), b"Quillwort", *id_patterns(world.member.id)],
+        [
+            MARKER.encode(),
+            CHECKIN_MARKER.encode(),
+            JOURNAL_MARKER.encode(),
+            b"Quillwort",
+            *id_patterns(world.member.id),
+        ],
     )
     assert left == []
     defined = await world.other.slash(world.general, "glossary define", term="recovery")
