@@ -64,6 +64,17 @@ class Scheduler:
         for rebuilder in self._rebuilders:
             await rebuilder(self)
 
+    def pause(self) -> None:
+        """Keep every job but run none until `resume` (the offline demo moves time by hand)."""
+        if self._aps.running:
+            self._aps.pause()
+            self._aps.wakeup()  # drop the timer armed before the pause
+
+    def resume(self) -> None:
+        """Run jobs again after `pause`."""
+        if self._aps.running:
+            self._aps.resume()
+
     def shutdown(self) -> None:
         """Stop the scheduler without waiting for running jobs (they are idempotent)."""
         if self._aps.running:
