@@ -1,4 +1,4 @@
-"""Command line and composition root: `python -m bot [run|check|migrate|backup|sync]`."""
+"""Command line and composition root: `python -m bot [run|check|migrate|backup|sync|try]`."""
 
 from __future__ import annotations
 
@@ -47,6 +47,20 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     backup.add_argument("path", type=Path)
     restore_cmd = sub.add_parser("restore", help="replace the database with a backup (bot stopped)")
     restore_cmd.add_argument("path", type=Path)
+    try_cmd = sub.add_parser(
+        "try", help="try Alongside offline: a simulated Discord in your browser, on 127.0.0.1"
+    )
+    try_cmd.add_argument(
+        "--port", type=int, default=0, help="the local port to serve on (default: any free one)"
+    )
+    try_cmd.add_argument(
+        "--keep", type=Path, metavar="PATH", help="keep the demo's database at PATH between runs"
+    )
+    try_cmd.add_argument(
+        "--no-browser",
+        action="store_true",
+        help="only print the address (the default: Alongside never opens a browser itself)",
+    )
     args = parser.parse_args(argv)
     if args.command is None:
         args.command = "run"
@@ -141,6 +155,10 @@ async def backup(settings: Settings, path: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Entry point for `python -m bot` and the `alongside` script."""
     args = parse_args(argv)
+    if args.command == "try":
+        from bot.tryout import main as try_main
+
+        return try_main(port=args.port, keep=args.keep)
     load_dotenv(find_dotenv(usecwd=True))
     needs_token = args.command in ("run", "sync", "check")
     try:

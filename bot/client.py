@@ -14,7 +14,8 @@ import yarl
 from discord import app_commands
 from discord.ext import commands
 
-from bot.moderation import ModRoot
+from bot.deadline import Deadlines
+from bot.moderation import ModRoot, ensure_known_server
 from bot.replies import NO_PINGS, report_error
 from bot.runstate import IDENTIFY_LIMIT, record_identify
 from bot.services import Services
@@ -53,6 +54,14 @@ def intents() -> discord.Intents:
 class AlongsideTree(app_commands.CommandTree["Alongside"]):
     """A command tree whose failures become kind, private messages."""
 
+    async def interaction_check(self, interaction: discord.Interaction[Alongside]) -> bool:
+        """Refuse every command from a server the bot is not in, before any handler runs."""
+        if interaction.type is discord.InteractionType.autocomplete:
+            guild_id = interaction.guild_id
+            return guild_id is None or interaction.client.get_guild(guild_id) is not None
+        ensure_known_server(interaction)
+        return True
+
     async def on_error(
         self, interaction: discord.Interaction[Alongside], error: app_commands.AppCommandError
     ) -> None:
@@ -84,7 +93,16 @@ class Alongside(commands.Bot):
         self.extension_names = tuple(extensions)
         self.force_sync = force_sync
         self.mod_root = ModRoot()
+        self.deadlines = Deadlines()
         self.synced_on_start: bool | None = None
+
+    def dispatch(self, event_name: str, /, *args: Any, **kwargs: Any) -> None:
+        """Start the acknowledgement watch on each interaction before any handler runs."""
+        # discord.py creates the handler tasks, then dispatches "interaction", all in one
+        # synchronous step: the watch is in place before the first handler line executes.
+        if event_name == "interaction" and args and isinstance(args[0], discord.Interaction):
+            self.deadlines.watch(args[0])
+        super().dispatch(event_name, *args, **kwargs)
 
     async def setup_hook(self) -> None:
         """Load cogs, start the scheduler from the database, and sync commands if they changed."""

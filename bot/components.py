@@ -7,8 +7,13 @@ from typing import Any, ClassVar
 
 import discord
 
-from bot.moderation import ensure_moderator
+from bot.moderation import ensure_known_server, ensure_moderator
 from bot.replies import report_error
+
+# A number in a custom_id (a row id or a snowflake), no larger than SQLite's INTEGER allows
+# (below 2**63), so a forged longer one matches no button and is refused as expired, rather than
+# failing in the database.
+ID_PATTERN = r"(?:[0-9]{1,18}|[1-8][0-9]{18})"
 
 
 class Guarded:
@@ -21,6 +26,7 @@ class Guarded:
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         """Run the item, reporting any failure privately."""
         try:
+            ensure_known_server(interaction)
             await self.run(interaction)
         except Exception as error:  # every failure is reported to the person
             await report_error(interaction, error)
@@ -40,6 +46,7 @@ class ModeratorOnly(Guarded):
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         """Check the clicker is a moderator, then run the item."""
         try:
+            ensure_known_server(interaction)
             await ensure_moderator(interaction)
             await self.run(interaction)
         except Exception as error:  # every failure is reported to the person

@@ -28,6 +28,15 @@ class NotInServer(app_commands.CheckFailure):
     message = "This works inside the server, not in direct messages."
 
 
+class UnknownServer(app_commands.CheckFailure):
+    """The interaction names a server Alongside is not in (or cannot see right now)."""
+
+    message = (
+        "Alongside can't see this server at the moment, so nothing was changed. If it keeps "
+        "happening, Alongside may not be set up here: ask a moderator."
+    )
+
+
 class ConfigError(Exception):
     """Configuration is unusable; each entry of `problems` is one plain sentence."""
 

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from bot.db.guild_settings import GuildSettingsRepo
 from bot.errors import UserFacingError
-from bot.text import has_control_characters
+from bot.text import clip, has_control_characters
 
 CLEAR_WORDS = frozenset({"none", "clear", "reset", "default", "off-default"})
 TRUE_WORDS = frozenset({"yes", "y", "true", "on", "1", "enable", "enabled"})
@@ -78,7 +78,8 @@ class SettingsRegistry:
         spec = self._specs.get(key.strip().lower())
         if spec is None:
             raise UserFacingError(
-                f"There is no setting called “{key}”. `/mod settings show` lists them all."
+                f"There is no setting called “{clip(key, 60)}”. "
+                "`/mod settings show` lists them all."
             )
         return spec
 
@@ -102,7 +103,7 @@ def parse_value(spec: SettingSpec, raw: str, lookup: GuildLookup) -> Any:
         channel_id = lookup.channel_id(text)
         if channel_id is None:
             raise UserFacingError(
-                f"I couldn't find a channel called {text} in this server. "
+                f"I couldn't find a channel called {clip(text, 60)} in this server. "
                 "Type # and pick the channel, or paste its id."
             )
         return channel_id
@@ -110,7 +111,7 @@ def parse_value(spec: SettingSpec, raw: str, lookup: GuildLookup) -> Any:
         role_id = lookup.role_id(text)
         if role_id is None:
             raise UserFacingError(
-                f"I couldn't find a role called {text} in this server. "
+                f"I couldn't find a role called {clip(text, 60)} in this server. "
                 "Type @ and pick the role, or paste its id."
             )
         return role_id
@@ -151,9 +152,10 @@ def parse_timezone(text: str) -> str:
     candidate = text.strip()
     try:
         ZoneInfo(candidate)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        # OSError: the name is looked up as a file, so a very long one is "File name too long".
         raise UserFacingError(
-            f"“{candidate}” isn't a timezone I know. Use a name like Europe/London "
+            f"“{clip(candidate, 60)}” isn't a timezone I know. Use a name like Europe/London "
             "(the list offers suggestions as you type)."
         ) from None
     return candidate

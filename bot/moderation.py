@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, cast
 import discord
 from discord import app_commands
 
-from bot.errors import NotInServer, NotModerator
+from bot.errors import NotInServer, NotModerator, UnknownServer
 
 if TYPE_CHECKING:
     from bot.client import Alongside
@@ -32,6 +32,17 @@ async def is_moderator(interaction: discord.Interaction) -> bool:
         role_ids={role.id for role in interaction.user.roles},
         moderator_role=moderator_role,
     )
+
+
+def ensure_known_server(interaction: discord.Interaction) -> None:
+    """Refuse an interaction naming a server the bot is not in, before anything is stored.
+
+    Discord only sends interactions from servers the app is in, so this is a forged payload or
+    a server Discord reports as unavailable; either way nothing should be written for it.
+    """
+    guild_id = interaction.guild_id
+    if guild_id is not None and interaction.client.get_guild(guild_id) is None:
+        raise UnknownServer()
 
 
 async def ensure_moderator(interaction: discord.Interaction) -> None:

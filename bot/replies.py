@@ -10,10 +10,13 @@ import discord
 from discord import app_commands
 
 from bot.errors import UserFacingError
+from bot.moderation import ensure_known_server
+from bot.text import clip
 
 log = logging.getLogger(__name__)
 
 NO_PINGS = discord.AllowedMentions.none()
+MESSAGE_LIMIT = 2000
 
 APOLOGY = (
     "Sorry, something went wrong on Alongside's side and nothing was changed. "
@@ -42,10 +45,23 @@ async def send_private(
         kwargs["view"] = view
     if file is not None:
         kwargs["file"] = file
-    if interaction.response.is_done():
-        await interaction.followup.send(**kwargs)
+    response = interaction.response
+    # A placeholder the deadline watch (bot.deadline) put up may be public; the response object
+    # knows how to answer privately in its place.
+    if not response.is_done() or getattr(response, "placeholder_open", False):
+        await response.send_message(**kwargs)
     else:
-        await interaction.response.send_message(**kwargs)
+        await interaction.followup.send(**kwargs)
+
+
+async def defer_privately(interaction: discord.Interaction) -> None:
+    """Acknowledge now with a private "thinking…", before contacting Discord about anything else.
+
+    Discord counts its 3 s until the acknowledgement arrives, so another request sent first
+    (opening a DM, posting for review) spends the window on its own round trip.
+    """
+    if not interaction.response.is_done():
+        await interaction.response.defer(ephemeral=True, thinking=True)
 
 
 def explain(error: BaseException) -> str | None:
@@ -61,6 +77,11 @@ def explain(error: BaseException) -> str | None:
         return "This works inside the server, not in direct messages."
     if isinstance(error, app_commands.CommandOnCooldown):
         return f"Please wait {error.retry_after:.0f} seconds before trying that again."
+    if isinstance(error, app_commands.CommandNotFound | app_commands.CommandSignatureMismatch):
+        return (
+            "That command has changed since Discord last showed it to you. Please try again "
+            "in a minute; if it keeps happening, restart Discord."
+        )
     if isinstance(error, app_commands.TransformerError):
         return f"I couldn't use “{error.value}” there. Please check it and try again."
     if isinstance(error, app_commands.CheckFailure):
@@ -83,6 +104,8 @@ async def report_error(interaction: discord.Interaction, error: BaseException) -
         )
         message = APOLOGY.format(error_id=error_id)
     try:
+        # An explanation may quote what the person typed; Discord refuses over 2,000 characters.
+        message = clip(message, MESSAGE_LIMIT)
         await send_private(interaction, message)
     except discord.HTTPException:
         log.warning("Could not deliver an error message to the user", exc_info=True)
@@ -101,6 +124,11 @@ class SafeView(discord.ui.View):
 class SafeModal(discord.ui.Modal):
     """A modal whose errors reach the person kindly, with their words given back to them."""
 
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        """Refuse a submission naming a server the bot is not in."""
+        ensure_known_server(interaction)
+        return True
+
     async def on_error(  # type: ignore[override]  # Modal drops the item argument
         self, interaction: discord.Interaction, error: Exception, /
     ) -> None:
@@ -114,10 +142,15 @@ class SafeModal(discord.ui.Modal):
         if message is None or not typed:
             await report_error(interaction, error)
             return
-        echo = "\n\n".join(typed).replace("```", "ʼʼʼ")
-        room = 2000 - len(message) - 60
-        kept = echo if len(echo) <= room else echo[: max(0, room - 1)] + "…"
-        await send_private(
-            interaction,
-            f"{message}\n\nHere is what you wrote, so you can copy it:\n```\n{kept}\n```",
-        )
+        await send_private(interaction, give_back(message, typed))
+
+
+def give_back(message: str, typed: list[str]) -> str:
+    """Add what the person typed to a message, so a refused form loses none of their words."""
+    message = clip(message, MESSAGE_LIMIT // 2)
+    if not typed:
+        return message
+    echo = "\n\n".join(typed).replace("```", "ʼʼʼ")
+    room = MESSAGE_LIMIT - len(message) - 60
+    kept = echo if len(echo) <= room else echo[: max(0, room - 1)] + "…"
+    return f"{message}\n\nHere is what you wrote, so you can copy it:\n```\n{kept}\n```"

@@ -422,15 +422,26 @@ class GlossaryService:
             raise UserFacingError(f"That suggestion was already {suggestion.status}.")
         return suggestion
 
-    async def decide_perspective(
-        self, guild_id: int, perspective_id: int, *, approve: bool, reason: str = ""
-    ) -> tuple[Perspective, Term]:
-        """Approve or reject a pending perspective."""
+    async def _pending_perspective(self, guild_id: int, perspective_id: int) -> Perspective:
         perspective = await self.repo.perspective(guild_id, perspective_id)
         if perspective is None:
             raise UserFacingError("That perspective no longer exists.")
         if perspective.status != "pending":
             raise UserFacingError(f"That perspective was already {perspective.status}.")
+        return perspective
+
+    async def check_pending(self, guild_id: int, kind: str, item_id: int) -> None:
+        """Explain, kindly, when a suggestion (s) or perspective (p) no longer awaits review."""
+        if kind == "s":
+            await self._pending_suggestion(guild_id, item_id)
+        else:
+            await self._pending_perspective(guild_id, item_id)
+
+    async def decide_perspective(
+        self, guild_id: int, perspective_id: int, *, approve: bool, reason: str = ""
+    ) -> tuple[Perspective, Term]:
+        """Approve or reject a pending perspective."""
+        perspective = await self._pending_perspective(guild_id, perspective_id)
         why = "" if approve else clean(reason, "reason", 500)
         async with self._db.transaction() as tx:
             status = "approved" if approve else "rejected"

@@ -6,7 +6,8 @@ from typing import Any
 
 import discord
 
-from bot.components import ButtonSpec, Guarded
+from bot.components import ID_PATTERN, ButtonSpec, Guarded
+from bot.errors import UnknownServer
 from cogs.checkin import _text as text
 from cogs.checkin._common import checkins_of
 from cogs.checkin._modals import open_log_form
@@ -17,7 +18,7 @@ class LogButton(
     ButtonSpec,
     Guarded,
     discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
-    template=r"alongside:checkin:log:(?P<value>\d+)",
+    template=rf"alongside:checkin:log:(?P<value>{ID_PATTERN})",
 ):
     """Opens the check-in form from a DM; the server is carried in the custom_id."""
 
@@ -27,7 +28,7 @@ class LogButton(
 
     async def run(self, interaction: discord.Interaction[Any]) -> None:
         """Open the form (after the consent statement, if consent no longer stands)."""
-        guild_id = int(self.value)
+        guild_id = known_server(interaction, int(self.value))
 
         async def then(later: discord.Interaction, via_consent: bool) -> None:
             await open_log_form(later, guild_id, via_consent)
@@ -39,7 +40,7 @@ class SkipButton(
     ButtonSpec,
     Guarded,
     discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
-    template=r"alongside:checkin:skip:(?P<value>\d+)",
+    template=rf"alongside:checkin:skip:(?P<value>{ID_PATTERN})",
 ):
     """One click: no more reminders until next week."""
 
@@ -48,7 +49,7 @@ class SkipButton(
 
     async def run(self, interaction: discord.Interaction[Any]) -> None:
         """Hold reminders until next Monday and say so."""
-        await skip_week(interaction, int(self.value))
+        await skip_week(interaction, known_server(interaction, int(self.value)))
 
 
 async def skip_week(interaction: discord.Interaction, guild_id: int) -> None:
@@ -57,6 +58,13 @@ async def skip_week(interaction: discord.Interaction, guild_id: int) -> None:
     await interaction.response.edit_message(
         content=text.SKIPPED.format(when=discord.utils.format_dt(until, "D")), view=None
     )
+
+
+def known_server(interaction: discord.Interaction[Any], guild_id: int) -> int:
+    """The server a reminder's button names, if the bot is in it; nothing is stored otherwise."""
+    if interaction.client.get_guild(guild_id) is None:
+        raise UnknownServer()
+    return guild_id
 
 
 def reminder_view(guild_id: int) -> discord.ui.View:

@@ -182,8 +182,9 @@ class CheckinGroup(app_commands.Group):
         guild_id = guild_id_of(interaction)
         bot = bot_of(interaction)
         posts = await checkins_of(interaction).withdraw(guild_id, interaction.user.id)
-        for channel_id, message_id in posts:
-            await edit_post(bot, channel_id, message_id, text.REQUEST_WITHDRAWN_POST)
+        # Answer before editing the request posts: Discord's 3 s include those round trips.
         await send_private(
             interaction, text.WITHDRAWN, view=EraseView(interaction.user.id, guild_id)
         )
+        for channel_id, message_id in posts:
+            await edit_post(bot, channel_id, message_id, text.REQUEST_WITHDRAWN_POST)

@@ -8,7 +8,7 @@ import discord
 
 from bot.checkins.settings import REQUEST_TIMEOUT, SUPPORT_CHANNEL
 from bot.client import Alongside
-from bot.components import ButtonSpec, Guarded
+from bot.components import ID_PATTERN, ButtonSpec, Guarded
 from bot.db.checkins import RequestRow
 from bot.errors import UserFacingError
 from bot.replies import NO_PINGS, send_private
@@ -28,7 +28,7 @@ class ReachOutButton(
     ButtonSpec,
     Guarded,
     discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
-    template=r"alongside:checkin:reach:(?P<value>\d+)",
+    template=rf"alongside:checkin:reach:(?P<value>{ID_PATTERN})",
 ):
     """ "I'll reach out" on a posted request; works across restarts."""
 
@@ -56,6 +56,10 @@ async def post_request(interaction: discord.Interaction, guild_id: int) -> None:
     if channel is None:
         raise UserFacingError(text.ASK_NO_CHANNEL)
     request = await checkins.requests.open(guild_id, interaction.user.id, channel.id)
+    clicked = interaction.type is discord.InteractionType.component
+    if clicked and not interaction.response.is_done():
+        # Acknowledge before posting: Discord's 3 s include the post's round trip.
+        await interaction.response.defer()
     asker = f"{interaction.user.mention} ({display_name(interaction.user)})"
     view = discord.ui.View(timeout=None)
     view.add_item(ReachOutButton(request.id))
@@ -73,8 +77,8 @@ async def post_request(interaction: discord.Interaction, guild_id: int) -> None:
     await checkins.requests.posted(request.id, message.id)
     hours = await bot.services.settings.get(guild_id, REQUEST_TIMEOUT)
     reply = text.ASK_POSTED.format(channel=channel.mention, hours=hours)
-    if interaction.type is discord.InteractionType.component and not interaction.response.is_done():
-        await interaction.response.edit_message(content=reply, embed=None, view=None)
+    if clicked:
+        await interaction.edit_original_response(content=reply, embed=None, view=None)
     else:
         await send_private(interaction, reply)
 

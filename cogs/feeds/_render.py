@@ -115,14 +115,30 @@ class DiscordPoster:
                 message=discord.Object(message_id),
                 auto_archive_duration=THREAD_ARCHIVE_MINUTES,
             )
+            target: discord.abc.Messageable = thread
         except discord.HTTPException as error:
-            if error.code == THREAD_ALREADY_EXISTS:
-                return  # an earlier attempt opened it before the bot stopped
-            raise _post_error(error, "open a thread") from error
+            if error.code != THREAD_ALREADY_EXISTS:
+                raise _post_error(error, "open a thread") from error
+            # An earlier attempt opened it before the bot stopped, perhaps without asking the
+            # question; a thread started from a message shares the message's id.
+            target = self._bot.get_partial_messageable(message_id, guild_id=channel.guild.id)
+            if await self._asked(target, post.question):
+                return
         try:
-            await thread.send(post.question, allowed_mentions=NO_PINGS)
+            await target.send(post.question, allowed_mentions=NO_PINGS)
         except discord.HTTPException as error:
             raise _post_error(error, "ask the question in the thread") from error
+
+    async def _asked(self, thread: discord.abc.Messageable, question: str) -> bool:
+        """Whether the bot already asked this question in the thread."""
+        me = self._bot.user
+        try:
+            async for message in thread.history(limit=10):
+                if me is not None and message.author.id == me.id and message.content == question:
+                    return True
+        except discord.HTTPException as error:
+            raise _post_error(error, "read the thread") from error
+        return False
 
     async def send_notice(self, channel_id: int, text: str) -> bool:
         """Post a notice in the moderators' channel; say whether it arrived."""

@@ -11,6 +11,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import Alongside
+from bot.deadline import answer_publicly
 from bot.errors import NotInServer, UserFacingError
 from bot.glossary.model import TermFields
 from bot.glossary.service import SEARCH_POOL
@@ -344,6 +345,8 @@ class Glossary(commands.GroupCog, group_name="glossary", group_description="The 
         self, interaction: discord.Interaction[Any], term: str, share: bool = False
     ) -> None:
         """Show a term's definition, perspectives, sources and related terms."""
+        if share:
+            answer_publicly(interaction)
         entry = await self.bot.services.glossary.define(_guild_id(interaction), term)
         await send_term(interaction, entry_pages(entry), entry.related, public=share)
 

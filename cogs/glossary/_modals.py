@@ -20,7 +20,8 @@ from bot.glossary.model import (
     fields_from_snapshot,
     snapshot,
 )
-from bot.replies import SafeModal, send_private
+from bot.moderation import ensure_moderator
+from bot.replies import SafeModal, defer_privately, send_private
 from cogs.glossary._render import perspective_embed, suggestion_embed
 from cogs.glossary._views import approve, reject, review_view
 
@@ -87,6 +88,7 @@ class SuggestTermModal(SafeModal, title="Suggest a glossary term"):
             self.definition.value,
             self.source.value,
         )
+        await defer_privately(interaction)
         posted = await post_for_review(
             bot, interaction.guild, suggestion_embed(suggestion), "s", suggestion.id
         )
@@ -124,6 +126,7 @@ class PerspectiveModal(SafeModal, title="Add your perspective"):
             self.text.value,
             anonymous=self.anonymous,
         )
+        await defer_privately(interaction)
         posted = await post_for_review(
             bot, interaction.guild, perspective_embed(perspective, term), "p", perspective.id
         )
@@ -152,7 +155,8 @@ class EditSuggestionModal(SafeModal, title="Edit before approving"):
         self.definition.default = suggestion.definition
 
     async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
-        """Approve the edited suggestion."""
+        """Approve the edited suggestion (a form can be replayed, so check the moderator again)."""
+        await ensure_moderator(interaction)
         await approve(
             interaction,
             "s",
@@ -178,7 +182,8 @@ class RejectModal(SafeModal, title="Decline, with a reason"):
         self.item_id = item_id
 
     async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
-        """Decline and tell the contributor."""
+        """Decline and tell the contributor (checking the moderator again)."""
+        await ensure_moderator(interaction)
         await reject(interaction, self.kind, self.item_id, self.reason.value)
 
 
@@ -212,9 +217,10 @@ class EditTermModal(SafeModal, title="Edit a glossary term"):
         self.contested_note.default = term.contested_note
 
     async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
-        """Save the edit as a new revision."""
+        """Save the edit as a new revision (checking the moderator again)."""
         if interaction.guild_id is None:
             raise NotInServer()
+        await ensure_moderator(interaction)
         bot = _bot(interaction)
         note = self.contested_note.value.strip()
         current = fields_from_snapshot(snapshot(self.term))

@@ -9,7 +9,7 @@ from typing import Any, cast
 import discord
 
 from bot.client import Alongside
-from bot.components import ButtonSpec, Guarded, ModeratorOnly
+from bot.components import ID_PATTERN, ButtonSpec, Guarded, ModeratorOnly
 from bot.errors import NotInServer, UserFacingError
 from bot.replies import SafeView, send_private
 from cogs.glossary._render import decided, entry_pages
@@ -44,7 +44,7 @@ class OpenTerm(
     ButtonSpec,
     Guarded,
     discord.ui.DynamicItem[Button],
-    template=r"alongside:glossary:term:(?P<value>[0-9]+)",
+    template=rf"alongside:glossary:term:(?P<value>{ID_PATTERN})",
 ):
     """A related-term button: opens that term for whoever clicks, privately."""
 
@@ -204,7 +204,7 @@ class ReviewButton(ButtonSpec, ModeratorOnly):
 class ApproveButton(
     ReviewButton,
     discord.ui.DynamicItem[Button],
-    template=r"alongside:glossary:approve:(?P<value>[sp][0-9]+)",
+    template=rf"alongside:glossary:approve:(?P<value>[sp]{ID_PATTERN})",
 ):
     """Approve, for moderators only."""
 
@@ -220,7 +220,7 @@ class ApproveButton(
 class EditButton(
     ReviewButton,
     discord.ui.DynamicItem[Button],
-    template=r"alongside:glossary:edit:(?P<value>s[0-9]+)",
+    template=rf"alongside:glossary:edit:(?P<value>s{ID_PATTERN})",
 ):
     """Edit a suggested term before approving it, for moderators only."""
 
@@ -243,7 +243,7 @@ class EditButton(
 class RejectButton(
     ReviewButton,
     discord.ui.DynamicItem[Button],
-    template=r"alongside:glossary:reject:(?P<value>[sp][0-9]+)",
+    template=rf"alongside:glossary:reject:(?P<value>[sp]{ID_PATTERN})",
 ):
     """Decline with a reason, for moderators only."""
 
@@ -255,6 +255,8 @@ class RejectButton(
         """Ask for the reason the contributor will read."""
         from cogs.glossary._modals import RejectModal
 
+        glossary = _bot(interaction).services.glossary
+        await glossary.check_pending(_guild_id(interaction), self.kind, self.item_id)
         await interaction.response.send_modal(RejectModal(self.kind, self.item_id))
 
 

@@ -13,7 +13,7 @@ from bot.client import Alongside
 from bot.guild_settings import suggest_timezones
 from bot.prompts.dispatch import TickReport
 from bot.prompts.service import MAX_PAUSE_WEEKS
-from bot.replies import send_private
+from bot.replies import defer_privately, send_private
 from bot.scheduler import Scheduler
 from cogs.reflect._mod import PromptsAdmin
 from cogs.reflect._modals import SuggestModal
@@ -149,6 +149,7 @@ class Reflect(commands.GroupCog, group_name="reflect", group_description="Reflec
         guild_id = guild_of(interaction)
         service = self.bot.services.prompts
         dm_channel_id: int | None = None
+        await defer_privately(interaction)
         try:
             # Opening the DM channel now, while the member is here, means each scheduled
             # prompt later costs Discord one request instead of two.

@@ -13,7 +13,7 @@ from bot.prompts.library import NOTE_MAX, TEXT_MAX
 from bot.prompts.rules import clean_text
 from bot.prompts.service import JOURNAL_MAX, Drawn
 from bot.prompts.settings import REVIEW_KEY
-from bot.replies import NO_PINGS, SafeModal, send_private
+from bot.replies import NO_PINGS, SafeModal, defer_privately, send_private
 from bot.text import clip
 from cogs.reflect._render import suggestion_embed
 from cogs.reflect._views import bot_of, guild_of, mark_review, review_view, tell_member
@@ -94,6 +94,7 @@ class ShareModal(SafeModal, title="Share in the thread"):
                 embed=await support_embed(bot, interaction.guild_id),
             )
             return
+        await defer_privately(interaction)
         channel = bot.get_channel(self.thread_id)
         if not isinstance(channel, discord.Thread):
             try:
@@ -163,6 +164,7 @@ class SuggestModal(SafeModal, title="Suggest a prompt"):
             self.text.value,
             self.note.value or None,
         )
+        await defer_privately(interaction)
         posted = await post_for_review(
             bot, interaction.guild, suggestion_embed(suggestion, service.themes()), suggestion.id
         )

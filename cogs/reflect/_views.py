@@ -11,7 +11,7 @@ import discord
 from discord import app_commands
 
 from bot.client import Alongside
-from bot.components import Guarded
+from bot.components import ID_PATTERN, Guarded
 from bot.db.prompts import Delivery
 from bot.errors import NotInServer, UserFacingError
 from bot.moderation import ensure_moderator
@@ -93,7 +93,7 @@ class _Persistent(Guarded, discord.ui.DynamicItem[Button], template=rf"{PREFIX}:
         return cls(int(match["id"]))
 
 
-class JournalButton(_Persistent, template=rf"{PREFIX}:journal:(?P<id>[0-9]+)"):
+class JournalButton(_Persistent, template=rf"{PREFIX}:journal:(?P<id>{ID_PATTERN})"):
     """Write privately about a posted or DM'd prompt."""
 
     _action, _label, _style = "journal", "Journal privately", discord.ButtonStyle.primary
@@ -109,7 +109,7 @@ class JournalButton(_Persistent, template=rf"{PREFIX}:journal:(?P<id>[0-9]+)"):
         await interaction.response.send_modal(JournalModal(guild_id, drawn))
 
 
-class ShareButton(_Persistent, template=rf"{PREFIX}:share:(?P<id>[0-9]+)"):
+class ShareButton(_Persistent, template=rf"{PREFIX}:share:(?P<id>{ID_PATTERN})"):
     """Answer in the prompt's thread, under your own name."""
 
     _action, _label = "share", "Share in the thread"
@@ -142,7 +142,7 @@ async def open_anonymous_share(interaction: discord.Interaction[Any]) -> None:
     await send_private(interaction, COMING_SOON)
 
 
-class AnonymousButton(_Persistent, template=rf"{PREFIX}:anon:(?P<id>[0-9]+)"):
+class AnonymousButton(_Persistent, template=rf"{PREFIX}:anon:(?P<id>{ID_PATTERN})"):
     """Answer anonymously, through the anonymous sharing flow."""
 
     _action, _label = "anon", "Share anonymously"
@@ -154,7 +154,7 @@ class AnonymousButton(_Persistent, template=rf"{PREFIX}:anon:(?P<id>[0-9]+)"):
         await open_anonymous_share(interaction)
 
 
-class StopButton(_Persistent, template=rf"{PREFIX}:stop:(?P<id>[0-9]+)"):
+class StopButton(_Persistent, template=rf"{PREFIX}:stop:(?P<id>{ID_PATTERN})"):
     """Stop DM prompts straight from one of them, without going back to the server."""
 
     _action, _label = "stop", "Stop these prompts"
@@ -176,7 +176,7 @@ class StopButton(_Persistent, template=rf"{PREFIX}:stop:(?P<id>[0-9]+)"):
         )
 
 
-class ApproveButton(_Persistent, template=rf"{PREFIX}:approve:(?P<id>[0-9]+)"):
+class ApproveButton(_Persistent, template=rf"{PREFIX}:approve:(?P<id>{ID_PATTERN})"):
     """Add a suggested prompt to the library, for moderators only."""
 
     _action, _label, _style = "approve", "Approve", discord.ButtonStyle.success
@@ -205,7 +205,7 @@ class ApproveButton(_Persistent, template=rf"{PREFIX}:approve:(?P<id>[0-9]+)"):
         )
 
 
-class RejectButton(_Persistent, template=rf"{PREFIX}:reject:(?P<id>[0-9]+)"):
+class RejectButton(_Persistent, template=rf"{PREFIX}:reject:(?P<id>{ID_PATTERN})"):
     """Decline a suggested prompt with a reason, for moderators only."""
 
     _action, _label, _style = "reject", "Decline", discord.ButtonStyle.danger

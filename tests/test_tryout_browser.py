@@ -1,0 +1,193 @@
+"""`python -m bot try` end to end in a real browser: Debian's Chromium, driven by Playwright.
+
+The test starts the command exactly as a person would, opens the page, and as Ash runs
+`/about`, `/glossary define` with autocomplete and `/unsaid share` through its form; moves time
+on so the review batch reaches #moderators, approves it as Mo, and finds the anonymous post.
+Screenshots go to test-artifacts/ (ignored by git).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.config import PROJECT_ROOT
+
+WORDS = "In the board meeting they talked about us as if we weren't there."
+ARTIFACTS = PROJECT_ROOT / "test-artifacts"
+HOW_TO_INSTALL = (
+    "the browser test of `python -m bot try` needs Debian's Chromium: "
+    "apt-get install -y chromium chromium-driver (and pip install -e '.[test]' for Playwright); "
+    "never `playwright install`"
+)
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def chromium_path() -> str | None:
+    """Debian's Chromium, if installed."""
+    for candidate in ("/usr/bin/chromium", shutil.which("chromium")):
+        if candidate and Path(candidate).exists():
+            return candidate
+    return None
+
+
+@pytest.fixture
+def chromium() -> str:
+    """Chromium's path and Playwright, or a skip saying how to install them."""
+    executable = chromium_path()
+    if executable is None:
+        pytest.skip(HOW_TO_INSTALL)
+    pytest.importorskip("playwright.sync_api", reason=HOW_TO_INSTALL)
+    return executable
+
+
+@pytest.fixture
+def demo_url(tmp_path: Path) -> Iterator[str]:
+    """`python -m bot try --no-browser --port 0` running; its address; stopped with Ctrl-C."""
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "PYTHONPATH": str(PROJECT_ROOT),
+        "HOME": str(tmp_path),
+        "TMPDIR": str(tmp_path),
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "try", "--no-browser", "--port", "0"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        lines = [process.stdout.readline() for _ in range(4)]
+        match = re.search(r"http://127\.0\.0\.1:\d+/", "".join(lines))
+        assert match, "".join(lines) + (process.stderr.read() if process.stderr else "")
+        yield match[0]
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=30)
+        assert process.returncode == 0, err
+        assert "Traceback" not in err and "Unclosed" not in err, err
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+
+
+@pytest.fixture
+def page(chromium: str, demo_url: str) -> Iterator[Any]:
+    """A fresh headless Chromium page (its own profile), at the demo."""
+    from playwright.sync_api import sync_playwright
+
+    with (
+        sync_playwright() as playwright,
+        tempfile.TemporaryDirectory(prefix="alongside-chromium-") as profile,
+    ):
+        context = playwright.chromium.launch_persistent_context(
+            profile,
+            executable_path=chromium,
+            headless=True,
+            args=CHROMIUM_ARGS,
+            viewport={"width": 1400, "height": 900},
+        )
+        context.set_default_timeout(15_000)
+        try:
+            tab = context.new_page()
+            problems: list[str] = []
+            tab.on("pageerror", lambda error: problems.append(str(error)))
+            tab.goto(demo_url)
+            yield tab
+            assert not problems, problems
+        finally:
+            context.close()
+
+
+def run_command(page: Any, typed: str, path: str) -> None:
+    """Type a slash command, pick it from the list and send it (two Enters, as in Discord)."""
+    composer = page.locator("#composer-input")
+    composer.click()
+    composer.press_sequentially(typed)
+    page.locator(f'.popup-item[data-path="{path}"]').wait_for()
+    composer.press("Enter")
+
+
+def test_try_in_a_browser(page: Any) -> None:
+    from playwright.sync_api import expect
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    # Who am I? Ash, a member.
+    page.locator('[data-person="ash"]').click()
+    expect(page.locator("#person-select")).to_have_value(re.compile(r"\d+"))
+    expect(page.locator('.channel[data-name="general"]')).to_have_class(re.compile("active"))
+    expect(page.locator('.channel[data-name="moderators"]')).to_have_count(0)
+
+    # /about, answered only to Ash.
+    run_command(page, "/about", "about")
+    page.keyboard.press("Enter")
+    about = page.locator(".message").last
+    expect(about).to_contain_text("Only you can see this")
+    expect(about.locator(".context")).to_contain_text("Ash used /about")
+
+    # /glossary define, choosing the term from the bot's autocomplete suggestions.
+    run_command(page, "/glossary def", "glossary define")
+    term = page.locator('#option-fields input[data-option="term"]')
+    term.press_sequentially("co-pro")
+    page.locator('.popup-item[data-value="co-production"]').wait_for()
+    term.press("Enter")
+    page.keyboard.press("Enter")
+    definition = page.locator(".message").last
+    expect(definition.locator(".embed-title").first).to_contain_text("Co-production")
+    expect(definition.locator(".context")).to_contain_text("/glossary define")
+
+    # /unsaid share through its form.
+    run_command(page, "/unsaid share", "unsaid share")
+    page.keyboard.press("Enter")
+    expect(page.locator("#modal-title")).to_have_text("Share anonymously")
+    page.locator('[data-custom-id="body"]').fill(WORDS)
+    page.locator("#modal-submit").click()
+    expect(page.locator("#modal-backdrop")).to_be_hidden()
+    receipt = page.locator(".message").last
+    expect(receipt).to_contain_text("Your receipt code")
+    expect(receipt).to_contain_text("Only you can see this")
+
+    # The shuffled batch leaves on the half hour, at least two minutes after the submission.
+    for minutes in ("30", "5"):
+        page.locator(f'[data-advance="{minutes}"]').click()
+        expect(page.locator(f'[data-advance="{minutes}"]')).to_be_enabled()
+    page.locator("#person-select").select_option(label="Mo (moderator)")
+    page.locator('.channel[data-name="moderators"]').click()
+    review = page.locator(".message").last
+    expect(review).to_contain_text("Unsaid: waiting for review")
+    expect(review).to_contain_text(WORDS)
+    expect(review).not_to_contain_text("Ash")
+    page.screenshot(path=str(ARTIFACTS / "tryout-review.png"))
+    review.locator("button.btn", has_text=re.compile(r"^Approve$")).click()
+    expect(page.locator(".message").last).to_contain_text("Approved and posted")
+
+    # Everyone can read it in #unsaid, posted by Alongside, with a thread for replies.
+    page.locator('.channel[data-name="unsaid"]').click()
+    post = page.locator(".message", has=page.locator(".embed-title", has_text="Unsaid #1"))
+    expect(post).to_contain_text(WORDS)
+    expect(post.locator(".author")).to_have_text("Alongside")
+    expect(post.locator(".thread-box")).to_contain_text("Unsaid #1: responses")
+    expect(post).not_to_contain_text("Ash")
+    page.screenshot(path=str(ARTIFACTS / "tryout-browser.png"))
