@@ -4,40 +4,19 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, cast
+from typing import Any
 
 import discord
 
-from bot.client import Alongside
 from bot.components import ID_PATTERN, ButtonSpec, Guarded, ModeratorOnly
-from bot.errors import NotInServer, UserFacingError
+from bot.errors import UserFacingError
+from bot.interactions import bot_of, guild_of, tell_member
 from bot.replies import SafeView, send_private
 from cogs.glossary._render import decided, entry_pages
 
 log = logging.getLogger(__name__)
 
 Button = discord.ui.Button[Any]
-
-
-def _bot(interaction: discord.Interaction[Any]) -> Alongside:
-    return cast(Alongside, interaction.client)
-
-
-def _guild_id(interaction: discord.Interaction[Any]) -> int:
-    if interaction.guild_id is None:
-        raise NotInServer()
-    return interaction.guild_id
-
-
-async def tell_member(bot: Alongside, user_id: int, text: str) -> bool:
-    """Send a member a private message; False if their DMs are closed."""
-    try:
-        user = bot.get_user(user_id) or await bot.fetch_user(user_id)
-        await user.send(text)
-    except discord.HTTPException:
-        log.info("Could not send a glossary outcome by DM (DMs closed or user gone)")
-        return False
-    return True
 
 
 class OpenTerm(
@@ -53,8 +32,8 @@ class OpenTerm(
 
     async def run(self, interaction: discord.Interaction[Any]) -> None:
         """Show the related term to the person who clicked."""
-        bot = _bot(interaction)
-        guild_id = _guild_id(interaction)
+        bot = bot_of(interaction)
+        guild_id = guild_of(interaction)
         term = await bot.services.glossary.repo.term_by_id(guild_id, int(self.value))
         if term is None:
             raise UserFacingError("That term has been removed from the glossary.")
@@ -129,8 +108,8 @@ async def approve(
     interaction: discord.Interaction[Any], kind: str, item_id: int, **edits: str
 ) -> None:
     """Approve a suggestion or a perspective, and tell its author."""
-    bot = _bot(interaction)
-    guild_id = _guild_id(interaction)
+    bot = bot_of(interaction)
+    guild_id = guild_of(interaction)
     glossary = bot.services.glossary
     now = bot.services.clock.now()
     if kind == "s":
@@ -157,8 +136,8 @@ async def reject(
     interaction: discord.Interaction[Any], kind: str, item_id: int, reason: str
 ) -> None:
     """Decline a suggestion or a perspective, and tell its author why, privately."""
-    bot = _bot(interaction)
-    guild_id = _guild_id(interaction)
+    bot = bot_of(interaction)
+    guild_id = guild_of(interaction)
     glossary = bot.services.glossary
     if kind == "s":
         suggestion = await glossary.reject_suggestion(guild_id, item_id, reason)
@@ -232,8 +211,8 @@ class EditButton(
         """Open the suggestion in a form the moderator can change."""
         from cogs.glossary._modals import EditSuggestionModal
 
-        suggestion = await _bot(interaction).services.glossary.repo.suggestion(
-            _guild_id(interaction), self.item_id
+        suggestion = await bot_of(interaction).services.glossary.repo.suggestion(
+            guild_of(interaction), self.item_id
         )
         if suggestion is None or suggestion.status != "pending":
             raise UserFacingError("That suggestion has already been decided.")
@@ -255,8 +234,8 @@ class RejectButton(
         """Ask for the reason the contributor will read."""
         from cogs.glossary._modals import RejectModal
 
-        glossary = _bot(interaction).services.glossary
-        await glossary.check_pending(_guild_id(interaction), self.kind, self.item_id)
+        glossary = bot_of(interaction).services.glossary
+        await glossary.check_pending(guild_of(interaction), self.kind, self.item_id)
         await interaction.response.send_modal(RejectModal(self.kind, self.item_id))
 
 

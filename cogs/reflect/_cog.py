@@ -11,6 +11,7 @@ from discord.ext import commands
 
 from bot.client import Alongside
 from bot.guild_settings import suggest_timezones
+from bot.interactions import guild_of
 from bot.prompts.dispatch import TickReport
 from bot.prompts.service import MAX_PAUSE_WEEKS
 from bot.replies import defer_privately, send_private
@@ -19,7 +20,7 @@ from cogs.reflect._mod import PromptsAdmin
 from cogs.reflect._modals import SuggestModal
 from cogs.reflect._render import NOW_FOOTER, cadence_text, prompt_embed, status_embed
 from cogs.reflect._sender import DiscordSender
-from cogs.reflect._views import DYNAMIC_ITEMS, JournalView, NowView, ThemePicker, guild_of
+from cogs.reflect._views import DYNAMIC_ITEMS, JournalView, NowView, ThemePicker
 
 log = logging.getLogger(__name__)
 

@@ -9,6 +9,7 @@ from discord import app_commands
 
 from bot.client import Alongside
 from bot.errors import UserFacingError
+from bot.interactions import guild_of
 from bot.moderation import ModeratorGroup
 from bot.paging import chunk_lines, send_pages
 from bot.prompts.library import GROUNDING_MAX, NOTE_MAX, TEXT_MAX
@@ -21,7 +22,6 @@ from cogs.reflect._render import (
     prompt_line,
     schedule_line,
 )
-from cogs.reflect._views import guild_of
 
 if TYPE_CHECKING:
     from cogs.reflect._cog import Reflect

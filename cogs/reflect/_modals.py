@@ -9,6 +9,7 @@ import discord
 
 from bot.client import Alongside
 from bot.errors import NotInServer, UserFacingError
+from bot.interactions import bot_of, guild_of, tell_member
 from bot.prompts.library import NOTE_MAX, TEXT_MAX
 from bot.prompts.rules import clean_text
 from bot.prompts.service import JOURNAL_MAX, Drawn
@@ -16,7 +17,7 @@ from bot.prompts.settings import REVIEW_KEY
 from bot.replies import NO_PINGS, SafeModal, defer_privately, send_private
 from bot.text import clip
 from cogs.reflect._render import suggestion_embed
-from cogs.reflect._views import bot_of, guild_of, mark_review, review_view, tell_member
+from cogs.reflect._views import mark_review, review_view
 from cogs.support import support_embed
 
 log = logging.getLogger(__name__)

@@ -13,7 +13,8 @@ from discord import app_commands
 from bot.client import Alongside
 from bot.components import ID_PATTERN, Guarded
 from bot.db.prompts import Delivery
-from bot.errors import NotInServer, UserFacingError
+from bot.errors import UserFacingError
+from bot.interactions import bot_of, guild_of, tell_member
 from bot.moderation import ensure_moderator
 from bot.prompts.service import Drawn
 from bot.replies import SafeView, send_private
@@ -28,29 +29,6 @@ COMING_SOON = (
     "Anonymous answers are coming soon: they will go through Alongside's anonymous sharing, "
     "with all its protections. For now you can journal privately or share in the thread."
 )
-
-
-def bot_of(interaction: discord.Interaction[Any]) -> Alongside:
-    """The bot handling this interaction."""
-    return cast(Alongside, interaction.client)
-
-
-def guild_of(interaction: discord.Interaction[Any]) -> int:
-    """The server this interaction came from, or a kind refusal in DMs."""
-    if interaction.guild_id is None:
-        raise NotInServer()
-    return interaction.guild_id
-
-
-async def tell_member(bot: Alongside, user_id: int, text: str) -> bool:
-    """Send a member a private message; False if their DMs are closed."""
-    try:
-        user = bot.get_user(user_id) or await bot.fetch_user(user_id)
-        await user.send(text)
-    except discord.HTTPException:
-        log.info("Could not tell a member the outcome of a prompt suggestion (DMs closed)")
-        return False
-    return True
 
 
 def delivery_guild(interaction: discord.Interaction[Any], delivery: Delivery) -> int:
