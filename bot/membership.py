@@ -1,12 +1,14 @@
 """Is this person still a member of that server? One shared, cached answer from Discord.
 
 Alongside asks only for the `guilds` intent, so it hears nothing when someone leaves, is kicked
-or is banned. Before anything is done for or sent to a member (a reminder, a buddy round, a
-prompt by DM, a support request, a button clicked in a DM), it asks Discord through REST
+or is banned. Before a check-in reminder, a buddy round (and its thread), a support request or
+any action a member takes from a DM button, it asks Discord through REST
 (GET /guilds/{guild}/members/{user}, which needs no privileged intent): 404 with code 10007
-(Unknown Member) means they are gone. Answers are cached for a few minutes so a fan-out costs
-one request per person, not one per message; an action a person takes themselves is always
-checked afresh, so a ban takes effect on the very next click.
+(Unknown Member) means they are gone. Answers are kept for ten minutes (`CACHE_FOR`), so a tick
+costs one request per person at most; an action a person takes themselves is always checked
+afresh, so a ban takes effect on the very next click. Prompt fan-outs use only what is already
+known (that route shares one rate-limit bucket per server), and Discord's own refusal, 50278
+("no mutual guilds"), stops DMs to anyone who shares no server with Alongside any more.
 """
 
 from __future__ import annotations
@@ -69,6 +71,10 @@ class Membership:
             del self._known[key]
             return None
         return present
+
+    def known(self, guild_id: int, user_id: int) -> bool | None:
+        """Return the cached answer, if a recent one exists, without asking Discord."""
+        return self._cached((guild_id, user_id))
 
     def remember(self, guild_id: int, user_id: int, present: bool) -> None:
         """Record an answer learnt elsewhere (e.g. the member just used a command there)."""

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
+from typing import cast
 from zoneinfo import ZoneInfo
 
 import discord
@@ -11,6 +12,7 @@ import simcord
 from simcord.backend.models.channel import Overwrite
 from simcord.enums import OverwriteType
 
+from cogs.checkin._cog import Checkins
 from cogs.reflect._cog import Reflect
 from tests import simcord_members as members
 from tests.conftest import World
@@ -30,10 +32,24 @@ def at_london(*args: int) -> datetime:
 
 async def tick_at(world: World, moment: datetime) -> None:
     world.services.clock.set(moment)  # type: ignore[attr-defined]
-    cog = world.bot.get_cog("Reflect")
-    assert isinstance(cog, Reflect)
+    cog = cast(Reflect, world.bot.get_cog("Reflect"))
     await cog.tick()
     await world.env.settle()
+
+
+def dms(actor: simcord.MemberActor) -> list[discord.Message]:
+    return actor.user.dm_channel.history()
+
+
+async def daily_reminder(world: World, actor: simcord.MemberActor) -> None:
+    """A check-in reminder falls due at 08:55; its membership check learns they have gone."""
+    await world.services.checkins.agree(world.guild.id, actor.id)
+    await world.services.checkins.reminders.set(
+        world.guild.id, actor.id, "daily", 0, time(8, 55), "Europe/London"
+    )
+    world.services.clock.set(at_london(2026, 1, 13, 8, 55))  # type: ignore[attr-defined]
+    cog = cast(Checkins, world.bot.get_cog("Checkins"))
+    assert await cog.jobs.reminder_tick() == 0
 
 
 def dm_posts(world: World, actor: simcord.MemberActor) -> int:
@@ -50,30 +66,35 @@ async def test_prompts_pause_for_a_member_who_left_and_resume_when_they_are_back
     members.leave(world.guild, world.member)
     for day in (14, 15, 16):
         await tick_at(world, at_london(2026, 1, day, 9, 0))
-    assert dm_posts(world, world.member) == 1  # no DM, and no retry, after leaving
+    # Discord refused the next one (50278: no server in common): paused, never retried.
+    assert dm_posts(world, world.member) == 2
+    assert len(dms(world.member)) == 1
     sub = await world.services.prompts.subscription(world.guild.id, world.member.id)
-    assert sub is not None and sub.pause_reason == "left"  # kept, not erased
+    assert sub is not None and sub.pause_reason == "no_mutual_server"  # kept, not erased
 
     back = members.rejoin(world.guild, world.member)
     status = await back.slash(world.general, "reflect status")
-    assert "while you were away" in status.response.embeds[0].description
+    assert "weren't in any server" in status.response.embeds[0].description
     assert "prompts by direct message" in status.followups[0].content
     again = await back.slash(world.general, "reflect status")
     assert "Next prompt" in again.response.embeds[0].description
     await tick_at(world, at_london(2026, 1, 17, 9, 0))
-    assert dm_posts(world, world.member) == 2
+    assert len(dms(world.member)) == 2  # prompts arrive again
 
 
-async def test_no_mutual_server_50278_pauses_prompts_without_retrying(world: World) -> None:
+async def test_prompts_stop_for_a_member_known_to_have_left_another_server(
+    world: World,
+) -> None:
+    other_server = world.env.create_guild("Another Network")
+    other_server.add_member(world.member.user)  # Alongside is there too: DMs still arrive
     await world.member.slash(world.general, "reflect subscribe", cadence="daily")
     members.leave(world.guild, world.member)
-    world.services.clock.set(at_london(2026, 1, 13, 8, 59))  # type: ignore[attr-defined]
-    world.bot.membership.remember(world.guild.id, world.member.id, True)  # not noticed yet
+    await daily_reminder(world, world.member)  # the reminder found them gone
     for day in (13, 14, 15):
         await tick_at(world, at_london(2026, 1, day, 9, 0))
-    assert dm_posts(world, world.member) == 1
+    assert dm_posts(world, world.member) == 0
     sub = await world.services.prompts.subscription(world.guild.id, world.member.id)
-    assert sub is not None and sub.pause_reason == "no_mutual_server"
+    assert sub is not None and sub.pause_reason == "left"
 
 
 async def test_a_banned_member_cannot_journal_from_an_old_prompt_dm(world: World) -> None:

@@ -52,8 +52,14 @@ class DiscordSender:
     async def still_member(
         self, guild_id: int, user_id: int, before_request: Callable[[], Awaitable[None]]
     ) -> bool:
-        """Say whether the member is still in the server (cached for a few minutes)."""
-        return await self.bot.membership.is_member(guild_id, user_id, before_request=before_request)
+        """Say whether the member is still in the server, as far as Alongside already knows.
+
+        A fan-out asks Discord nothing extra: one membership request per member would share
+        one per-server rate-limit bucket and slow every prompt down. Someone known to have left
+        (from a reminder, a round, a click) is skipped; someone who shares no server with
+        Alongside any more is refused by Discord itself (50278), which pauses them just the same.
+        """
+        return self.bot.membership.known(guild_id, user_id) is not False
 
     async def open_dm(self, user_id: int) -> int:
         """Open (or find) the DM channel with a member."""
