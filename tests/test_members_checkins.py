@@ -241,3 +241,12 @@ async def test_a_thread_that_cannot_be_finished_is_removed_not_left_half_made(
         assert "You could start with" in thread.last_message.content
     for person in people[1:]:
         assert "Your buddy round" in person.user.dm_channel.last_message.content
+
+
+async def test_reminders_start_again_by_themselves_when_a_member_rejoins(world: World) -> None:
+    await daily_reminders(world, world.member)
+    members.leave(world.guild, world.member)
+    assert await reminder_tick(world, at(2026, 1, 13, 8)) == 0
+    members.rejoin(world.guild, world.member)  # and uses no command yet
+    assert await reminder_tick(world, at(2026, 1, 14, 8)) == 1
+    assert await world.services.checkins.reach.held(world.guild.id, world.member.id) is None

@@ -70,7 +70,11 @@ async def deliver_dm(
 ) -> discord.Message | None:
     """Send a check-in DM for a server, unless held; hold it when it can never arrive."""
     reach = bot.services.checkins.reach
-    if await reach.held(guild_id, user_id) is not None:
+    held = await reach.held(guild_id, user_id)
+    if held == LEFT and await bot.membership.is_member(guild_id, user_id):
+        await reach.welcome_back(guild_id, user_id)  # they rejoined: carry on as before
+        held = None
+    if held is not None:
         return None
     if not await still_member(bot, guild_id, user_id):
         return None
