@@ -15,6 +15,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.deadline import Deadlines
+from bot.membership import Membership, discord_fetch
 from bot.moderation import ModRoot, ensure_known_server
 from bot.replies import NO_PINGS, report_error
 from bot.runstate import IDENTIFY_LIMIT, record_identify
@@ -95,6 +96,7 @@ class Alongside(commands.Bot):
         self.mod_root = ModRoot()
         self.deadlines = Deadlines()
         self.synced_on_start: bool | None = None
+        self.membership = Membership(discord_fetch(self), services.clock)
 
     def dispatch(self, event_name: str, /, *args: Any, **kwargs: Any) -> None:
         """Start the acknowledgement watch on each interaction before any handler runs."""

@@ -19,6 +19,7 @@ from bot.db.migrate import apply_migrations
 from bot.replies import explain
 from bot.services import Services, build_services
 from bot.timeutil import ManualClock
+from tests import simcord_members  # noqa: F401  (members come and go as on Discord)
 
 if TYPE_CHECKING:
     from tests.requestcheck import RequestChecker

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import random
 import shutil
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -55,6 +56,12 @@ class FakeSender:
         self.crash_after: int | None = None
         self.crash_after_sending = False
         self.attempts = 0
+        self.departed: set[int] = set()
+
+    async def still_member(
+        self, guild_id: int, user_id: int, before_request: Callable[[], Awaitable[None]]
+    ) -> bool:
+        return user_id not in self.departed
 
     def _maybe_fail(self, channel_id: int) -> None:
         queued = self.errors.get(channel_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import sqlite3
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
@@ -17,6 +18,8 @@ from bot.guild_settings import GuildSettings
 from bot.recurrence import Recurrence
 from bot.timeutil import Clock
 
+# Keeps only the members still in the server (asked of Discord by the caller).
+Present = Callable[[int, list[int]], Awaitable[list[int]]]
 ROUND_TIME = time(10, 0)  # Mondays, server time
 LOW_CAPACITY_WITHIN = timedelta(days=7)
 STARTERS = (
@@ -108,8 +111,11 @@ class BuddyService:
         zone = str(await self._settings.get(guild_id, "timezone"))
         return Recurrence(cadence, ROUND_TIME, zone, weekday=0)
 
-    async def run_due_rounds(self) -> list[int]:
-        """Pair every server whose round is due; return the new round ids."""
+    async def run_due_rounds(self, present: Present | None = None) -> list[int]:
+        """Pair every server whose round is due; return the new round ids.
+
+        `present` drops anyone who has left the server, so nobody is paired with an absence.
+        """
         now = self._clock.now()
         created: list[int] = []
         for guild_id, first_joined in await self._repo.buddy_guilds():
@@ -127,15 +133,19 @@ class BuddyService:
             # unique (guild, due) on rounds stops a second copy if two runs ever overlap.
             await self._ledger.claim(occurrence, now)
             try:
-                created.append(await self._pair(guild_id, due, now))
+                created.append(await self._pair(guild_id, due, now, present))
             except sqlite3.IntegrityError:
                 continue
             await self._ledger.complete(occurrence, now)
         return created
 
-    async def _pair(self, guild_id: int, due: datetime, now: datetime) -> int:
+    async def _pair(
+        self, guild_id: int, due: datetime, now: datetime, present: Present | None
+    ) -> int:
         resting = await self._repo.low_capacity(guild_id, now - LOW_CAPACITY_WITHIN)
         members = [m for m in await self._repo.eligible_buddies(guild_id, now) if m not in resting]
+        if present is not None:
+            members = await present(guild_id, members)
         groups = pair_members(
             members,
             recent_rounds=await self._repo.recent_rounds(guild_id, REPEAT_WINDOW),

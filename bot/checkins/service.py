@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from bot.checkins.buddies import BuddyService
 from bot.checkins.chart import HistoryPoint
+from bot.checkins.reach import ReachService
 from bot.checkins.reminders import NOT_CONSENTED, ReminderService
 from bot.checkins.requests import RequestService
 from bot.checkins.settings import SUMMARY_K
@@ -98,6 +99,7 @@ class CheckinService:
         self.reminders = ReminderService(self.repo, clock, ledger)
         self.buddies = BuddyService(self.repo, clock, settings, ledger, rng)
         self.requests = RequestService(self.repo, clock, settings)
+        self.reach = ReachService(db, clock)
 
     # consent -----------------------------------------------------------------------------
     async def consent(self, guild_id: int, user_id: int) -> MemberRow | None:

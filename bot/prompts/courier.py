@@ -170,8 +170,8 @@ class Courier:
                 self.pacer.slow_down()
                 log.warning("Discord said DMs are opening too fast; now %.1f/s", self.pacer.rate)
                 continue
-            except RecipientClosed:
-                await self._dms_closed(row)
+            except RecipientClosed as closed:
+                await self._dms_closed(row, closed.reason)
                 report.failed += 1
                 return
             except TargetGone as error:
@@ -223,6 +223,8 @@ class Courier:
             thread=row.thread,
         )
         if row.kind == "dm":
+            if not await sender.still_member(row.guild_id, row.target, self.pacer.acquire):
+                raise RecipientClosed("no longer a member of the server", "left")
             channel_id = row.dm_channel_id
             if channel_id is None:
                 await self.pacer.acquire()
@@ -260,13 +262,13 @@ class Courier:
             )
             await self._ledger.complete_in(tx, Occurrence(row.source, row.due_at), now)
 
-    async def _dms_closed(self, row: Delivery) -> None:
+    async def _dms_closed(self, row: Delivery, reason: str) -> None:
         now = self._clock.now()
         async with self._repo.db.transaction() as tx:
-            await self._repo.finish(tx, row.id, "failed", now, error="dms_closed")
-            await self._repo.set_pause(row.guild_id, row.target, None, "dms_closed", tx=tx)
+            await self._repo.finish(tx, row.id, "failed", now, error=reason)
+            await self._repo.set_pause(row.guild_id, row.target, None, reason, tx=tx)
             await self._ledger.complete_in(tx, Occurrence(row.source, row.due_at), now)
-        log.info("Paused a DM prompt subscription: the member's DMs are closed (50007)")
+        log.info("Paused a DM prompt subscription: the member can't be reached (%s)", reason)
 
     async def _retry(self, row: Delivery, error: str, report: TickReport) -> None:
         attempts = row.attempts + 1

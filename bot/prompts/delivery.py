@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -14,7 +15,15 @@ class DeliveryError(Exception):
 
 
 class RecipientClosed(DeliveryError):
-    """The member does not accept DMs from the bot (Discord error 50007): pause, never retry."""
+    """The member can't get DMs from the bot: pause with the reason, never retry.
+
+    `reason` is "dms_closed" (Discord error 50007), "no_mutual_server" (50278: they share no
+    server with the bot) or "left" (they are no longer a member of the prompt's server).
+    """
+
+    def __init__(self, detail: str, reason: str = "dms_closed") -> None:
+        super().__init__(detail)
+        self.reason = reason
 
 
 class SendingTooFast(DeliveryError):
@@ -44,6 +53,13 @@ class Outgoing:
 
 class Sender(Protocol):
     """Discord, as the prompt service sees it. Every call is one paced request."""
+
+    async def still_member(
+        self, guild_id: int, user_id: int, before_request: Callable[[], Awaitable[None]]
+    ) -> bool:
+        """Say whether the member is still in the server (awaiting `before_request` before
+        asking Discord, so a fan-out stays paced; a cached answer costs nothing)."""
+        ...
 
     async def open_dm(self, user_id: int) -> int:
         """Open (or find) the DM channel with a member; return its id."""

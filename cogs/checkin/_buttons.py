@@ -8,6 +8,7 @@ import discord
 
 from bot.components import ID_PATTERN, ButtonSpec, Guarded
 from bot.errors import UnknownServer
+from bot.membership import ensure_member_here
 from cogs.checkin import _text as text
 from cogs.checkin._common import checkins_of
 from cogs.checkin._modals import open_log_form
@@ -29,6 +30,7 @@ class LogButton(
     async def run(self, interaction: discord.Interaction[Any]) -> None:
         """Open the form (after the consent statement, if consent no longer stands)."""
         guild_id = known_server(interaction, int(self.value))
+        await ensure_member_here(interaction, guild_id)
 
         async def then(later: discord.Interaction, via_consent: bool) -> None:
             await open_log_form(later, guild_id, via_consent)
@@ -49,7 +51,9 @@ class SkipButton(
 
     async def run(self, interaction: discord.Interaction[Any]) -> None:
         """Hold reminders until next Monday and say so."""
-        await skip_week(interaction, known_server(interaction, int(self.value)))
+        guild_id = known_server(interaction, int(self.value))
+        await ensure_member_here(interaction, guild_id)
+        await skip_week(interaction, guild_id)
 
 
 async def skip_week(interaction: discord.Interaction, guild_id: int) -> None:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import discord
+from discord import app_commands
 from discord.ext import commands
 
 from bot.client import Alongside
@@ -10,6 +14,7 @@ from cogs.checkin._buttons import LogButton, SkipButton
 from cogs.checkin._commands import CheckinGroup
 from cogs.checkin._jobs import JOB_IDS, CheckinJobs
 from cogs.checkin._mod import CheckinsModGroup
+from cogs.checkin._reach import welcome_back
 from cogs.checkin._requests import ReachOutButton
 
 DYNAMIC_ITEMS = (LogButton, SkipButton, ReachOutButton)
@@ -39,6 +44,15 @@ class Checkins(commands.Cog):
         self.bot.mod_root.add_command(self.mod_group)
         self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
         self.bot.services.scheduler.on_rebuild(self.jobs.schedule)
+
+    @commands.Cog.listener()
+    async def on_app_command_completion(
+        self,
+        interaction: discord.Interaction,
+        _: app_commands.Command[Any, ..., Any] | app_commands.ContextMenu,
+    ) -> None:
+        """Tell a member, once, that DMs held while they were away or unreachable are back."""
+        await welcome_back(self.bot, interaction)
 
     async def cog_unload(self) -> None:
         """Remove everything cog_load added."""

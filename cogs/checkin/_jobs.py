@@ -17,7 +17,8 @@ from bot.replies import NO_PINGS
 from bot.scheduler import Scheduler
 from cogs.checkin import _text as text
 from cogs.checkin._buttons import reminder_view
-from cogs.checkin._common import guild_name, send_dm
+from cogs.checkin._common import guild_name
+from cogs.checkin._reach import close_requests_of_departed, deliver_dm, present, still_member
 from cogs.checkin._requests import tell_outcome
 
 log = logging.getLogger(__name__)
@@ -47,8 +48,9 @@ class CheckinJobs:
         sent = 0
         for due in await reminders.claim_due():
             guild = await guild_name(self.bot, due.guild_id)
-            message = await send_dm(
+            message = await deliver_dm(
                 self.bot,
+                due.guild_id,
                 due.user_id,
                 text.REMINDER_DM.format(guild=guild),
                 view=reminder_view(due.guild_id),
@@ -61,13 +63,14 @@ class CheckinJobs:
         """Close requests nobody took in time and tell askers any outcome not yet told."""
         requests = self.bot.services.checkins.requests
         await requests.close_expired()
+        await close_requests_of_departed(self.bot)
         for request in await requests.outcomes_to_tell():
             await tell_outcome(self.bot, request)
 
     async def buddy_tick(self) -> None:
         """Pair servers whose round is due, then send any introductions not yet sent."""
         buddies = self.bot.services.checkins.buddies
-        await buddies.run_due_rounds()
+        await buddies.run_due_rounds(lambda guild_id, ids: present(self.bot, guild_id, ids))
         threads: dict[tuple[int, int], discord.Thread] = {}
         for intro in await buddies.introductions():
             key = (intro.round_id, intro.group_no)
@@ -89,24 +92,44 @@ class CheckinJobs:
         channel = self.bot.get_channel(channel_id) if channel_id else None
         if not isinstance(channel, discord.TextChannel):
             return None
+        # Someone may have left since the round was paired: only people still here are added,
+        # and a thread is only worth opening for two or more of them.
+        group = [
+            m
+            for m in (intro.user_id, *intro.buddies)
+            if await still_member(self.bot, intro.guild_id, m)
+        ]
+        if len(group) < 2:
+            return None
         try:
             thread = await channel.create_thread(
                 name="Buddies", type=discord.ChannelType.private_thread, invitable=False
             )
-            for member_id in (intro.user_id, *intro.buddies):
+        except discord.HTTPException:
+            log.warning("Could not open a private buddy thread", exc_info=True)
+            return None
+        try:
+            for member_id in group:
                 await thread.add_user(discord.Object(member_id))
             await thread.send(
                 text.BUDDY_THREAD_STARTER.format(starter=intro.starter), allowed_mentions=NO_PINGS
             )
         except discord.HTTPException:
-            log.warning("Could not open a private buddy thread", exc_info=True)
+            # Never leave a half-made thread behind: the group hears by DM alone instead.
+            log.warning("Could not finish a private buddy thread; removing it", exc_info=True)
+            try:
+                await thread.delete()
+            except discord.HTTPException:
+                log.warning("Could not remove a half-made buddy thread", exc_info=True)
             return None
         return thread
 
     async def _introduce(self, intro: Introduction, thread: discord.Thread | None) -> None:
         guild = await guild_name(self.bot, intro.guild_id)
         if not intro.buddies:
-            await send_dm(self.bot, intro.user_id, text.BUDDY_ALONE.format(guild=guild))
+            await deliver_dm(
+                self.bot, intro.guild_id, intro.user_id, text.BUDDY_ALONE.format(guild=guild)
+            )
             return
         names = [await self._name(intro.guild_id, member_id) for member_id in intro.buddies]
         content = text.BUDDY_INTRO.format(
@@ -114,7 +137,7 @@ class CheckinJobs:
         )
         if thread is not None:
             content += "\n" + text.BUDDY_THREAD.format(thread=thread.mention)
-        await send_dm(self.bot, intro.user_id, content)
+        await deliver_dm(self.bot, intro.guild_id, intro.user_id, content)
 
     async def _name(self, guild_id: int, user_id: int) -> str:
         """Return "<@id> (Name)" so the buddy is recognisable even where mentions don't render."""

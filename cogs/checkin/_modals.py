@@ -6,6 +6,7 @@ import discord
 
 from bot.checkins.service import NOTE_LIMIT, Logged
 from bot.client import Alongside
+from bot.membership import ensure_member_here
 from bot.replies import SafeModal, send_private
 from cogs.checkin import _text as text
 from cogs.checkin._common import bot_of, checkins_of
@@ -84,6 +85,8 @@ class LogModal(SafeModal):
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         """Store the check-in and answer kindly, with helplines when they are needed."""
+        # A form opened from a reminder DM may be sent after its author was removed.
+        await ensure_member_here(interaction, self.guild_id)
         logged = await checkins_of(interaction).log(
             self.guild_id,
             interaction.user.id,

@@ -6,11 +6,13 @@ from typing import Any
 
 import discord
 
+from bot.checkins.reach import LEFT
 from bot.checkins.settings import REQUEST_TIMEOUT, SUPPORT_CHANNEL
 from bot.client import Alongside
 from bot.components import ID_PATTERN, ButtonSpec, Guarded
 from bot.db.checkins import RequestRow
 from bot.errors import UserFacingError
+from bot.membership import ensure_member_here
 from bot.replies import NO_PINGS, send_private
 from cogs.checkin import _text as text
 from cogs.checkin._common import (
@@ -19,9 +21,14 @@ from cogs.checkin._common import (
     display_name,
     edit_post,
     guild_name,
-    send_dm,
 )
+from cogs.checkin._reach import deliver_dm
 from cogs.support import support_embed
+
+ASKER_LEFT = (
+    "Thank you for offering. The person who asked is no longer in this server, so the "
+    "request has closed."
+)
 
 
 class ReachOutButton(
@@ -52,6 +59,8 @@ async def post_request(interaction: discord.Interaction, guild_id: int) -> None:
     """Post the member's request (they agreed to share their name) and tell them it's out."""
     bot = bot_of(interaction)
     checkins = checkins_of(interaction)
+    # Offered after a check-in from a DM: the asker may have been removed since.
+    await ensure_member_here(interaction, guild_id)
     channel = await support_channel(bot, guild_id)
     if channel is None:
         raise UserFacingError(text.ASK_NO_CHANNEL)
@@ -86,7 +95,22 @@ async def post_request(interaction: discord.Interaction, guild_id: int) -> None:
 async def take_request(interaction: discord.Interaction, request_id: int) -> None:
     """Mark the request taken by the clicker, update the post and tell both people."""
     bot = bot_of(interaction)
-    request = await checkins_of(interaction).requests.take(request_id, interaction.user.id)
+    checkins = checkins_of(interaction)
+    waiting = await checkins.requests.get(request_id)
+    if (
+        waiting is not None
+        and waiting.status == "open"
+        and not await bot.membership.is_member(waiting.guild_id, waiting.asker_id, fresh=True)
+    ):
+        # Nobody reaches out to someone who has left: the request closes here and now.
+        await checkins.reach.hold(waiting.guild_id, waiting.asker_id, LEFT)
+        await checkins.requests.cancel(waiting.guild_id, waiting.asker_id)
+        await interaction.response.edit_message(
+            content=text.REQUEST_CLOSED_POST, view=None, allowed_mentions=NO_PINGS
+        )
+        await send_private(interaction, ASKER_LEFT)
+        return
+    request = await checkins.requests.take(request_id, interaction.user.id)
     asker = f"<@{request.asker_id}>"
     helper = f"{interaction.user.mention} ({display_name(interaction.user)})"
     await interaction.response.edit_message(
@@ -104,12 +128,18 @@ async def tell_outcome(bot: Alongside, request: RequestRow, *, helper_name: str 
     guild = await guild_name(bot, request.guild_id)
     if request.status == "taken" and request.taken_by is not None:
         helper = helper_name or f"<@{request.taken_by}>"
-        await send_dm(bot, request.asker_id, text.ASKER_TAKEN.format(helper=helper, guild=guild))
+        await deliver_dm(
+            bot,
+            request.guild_id,
+            request.asker_id,
+            text.ASKER_TAKEN.format(helper=helper, guild=guild),
+        )
     elif request.status == "expired":
         if request.channel_id is not None and request.message_id is not None:
             await edit_post(bot, request.channel_id, request.message_id, text.REQUEST_CLOSED_POST)
-        await send_dm(
+        await deliver_dm(
             bot,
+            request.guild_id,
             request.asker_id,
             text.ASKER_EXPIRED.format(guild=guild),
             embed=await support_embed(bot, request.guild_id),

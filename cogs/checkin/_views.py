@@ -8,6 +8,7 @@ from typing import Any
 import discord
 
 from bot.checkins.settings import REQUEST_TIMEOUT, SUMMARY_K
+from bot.membership import ensure_member_here
 from bot.replies import SafeView, send_private
 from cogs.checkin import _text as text
 from cogs.checkin._common import bot_of, checkins_of, delete_post
@@ -42,6 +43,8 @@ class ConsentView(OwnedView):
     @discord.ui.button(label="Agree", style=discord.ButtonStyle.success)
     async def agree(self, interaction: discord.Interaction, _: discord.ui.Button[Any]) -> None:
         """Record consent and carry on with what the member asked for."""
+        # Shown in a DM after "Check in now": the member may have been removed since.
+        await ensure_member_here(interaction, self.guild_id)
         agreed = await checkins_of(interaction).agree(self.guild_id, interaction.user.id)
         # A dismissed form can be reopened from here, so the view stays live for modals.
         if not self.opens_modal:

@@ -10,6 +10,7 @@ import discord
 from bot.client import Alongside
 from bot.errors import NotInServer, UserFacingError
 from bot.interactions import bot_of, guild_of, tell_member
+from bot.membership import ensure_can_post, ensure_member_here
 from bot.prompts.library import NOTE_MAX, TEXT_MAX
 from bot.prompts.rules import clean_text
 from bot.prompts.service import JOURNAL_MAX, Drawn
@@ -17,7 +18,7 @@ from bot.prompts.settings import REVIEW_KEY
 from bot.replies import NO_PINGS, SafeModal, defer_privately, send_private
 from bot.text import clip
 from cogs.reflect._render import suggestion_embed
-from cogs.reflect._views import mark_review, review_view
+from cogs.reflect._views import mark_review, prompt_thread, review_view
 from cogs.support import support_embed
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,8 @@ class JournalModal(SafeModal, title="Journal privately"):
     async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
         """Save the entry; show helplines first if the words suggest crisis."""
         bot = bot_of(interaction)
+        # A form opened from a prompt DM may be sent after its author was removed.
+        await ensure_member_here(interaction, self.guild_id)
         prompt_id = self.drawn.prompt.id if self.drawn else None
         await bot.services.prompts.write_journal(
             self.guild_id, interaction.user.id, self.entry.value, prompt_id
@@ -96,15 +99,9 @@ class ShareModal(SafeModal, title="Share in the thread"):
             )
             return
         await defer_privately(interaction)
-        channel = bot.get_channel(self.thread_id)
-        if not isinstance(channel, discord.Thread):
-            try:
-                fetched = await bot.fetch_channel(self.thread_id)
-            except discord.HTTPException:
-                raise UserFacingError("That thread is gone, so I couldn't post there.") from None
-            if not isinstance(fetched, discord.Thread):
-                raise UserFacingError("That thread is gone, so I couldn't post there.")
-            channel = fetched
+        channel = await prompt_thread(interaction, self.thread_id)
+        # Permissions may have changed while the form was open: check again before posting.
+        ensure_can_post(interaction.user, channel)
         try:
             await channel.send(
                 f"{interaction.user.mention} shared:\n>>> {words}", allowed_mentions=NO_PINGS

@@ -74,6 +74,23 @@ def themes_text(keys: Sequence[str], labels: dict[str, str]) -> str:
     return "; ".join(labels.get(k, k) for k in keys)
 
 
+UNREACHABLE_PAUSES = {
+    "dms_closed": (
+        "**Paused:** Discord wouldn't let Alongside send you a direct message, so your "
+        "prompts are paused. If you'd like them again, allow direct messages from this "
+        "server's members (Privacy Settings), then use `/reflect resume`."
+    ),
+    "no_mutual_server": (
+        "**Paused** while you weren't in any server with Alongside, since it couldn't send you "
+        "direct messages. They start again as soon as you use a command here."
+    ),
+    "left": (
+        "**Paused** while you were away from this server. They start again as soon as you use "
+        "a command here."
+    ),
+}
+
+
 def status_embed(sub: Subscription | None, labels: dict[str, str], now: datetime) -> discord.Embed:
     """A member's own view of their subscription: plain facts, no counts or streaks."""
     embed = discord.Embed(title="Your reflective prompts", colour=COLOUR)
@@ -88,12 +105,8 @@ def status_embed(sub: Subscription | None, labels: dict[str, str], now: datetime
         f"Prompts come by direct message {when}.",
         f"Themes: {themes_text(sub.themes, labels)}.",
     ]
-    if sub.pause_reason == "dms_closed":
-        lines.append(
-            "**Paused:** Discord wouldn't let Alongside send you a direct message, so your "
-            "prompts are paused. If you'd like them again, allow direct messages from this "
-            "server's members (Privacy Settings), then use `/reflect resume`."
-        )
+    if sub.pause_reason in UNREACHABLE_PAUSES:
+        lines.append(UNREACHABLE_PAUSES[sub.pause_reason])
     elif sub.pause_reason and sub.paused_until and sub.paused_until > now:
         lines.append(
             f"**Paused** until {discord.utils.format_dt(sub.paused_until, 'D')}. "

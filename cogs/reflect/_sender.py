@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Literal
 
 import aiohttp
 import discord
 
+from bot.membership import unreachable_reason
 from bot.prompts.delivery import (
     DeliveryError,
     Outgoing,
@@ -21,7 +23,6 @@ from cogs.reflect._render import CHANNEL_FOOTER, DM_FOOTER, notice_line, prompt_
 if TYPE_CHECKING:
     from bot.client import Alongside
 
-CANNOT_DM = 50007
 OPENING_DMS_TOO_FAST = 40003
 THREAD_ALREADY_EXISTS = 160004
 THREAD_ARCHIVE_MINUTES: Literal[10080] = (
@@ -32,8 +33,9 @@ THREAD_ARCHIVE_MINUTES: Literal[10080] = (
 def classify(error: discord.HTTPException) -> DeliveryError:
     """Turn Discord's answer into what the service should do about it."""
     detail = f"{error.status}/{error.code}: {error.text[:120]}"
-    if error.code == CANNOT_DM:
-        return RecipientClosed(detail)
+    reason = unreachable_reason(error)
+    if reason is not None:  # 50007 closed DMs, 50278 no server in common
+        return RecipientClosed(detail, reason)
     if error.code == OPENING_DMS_TOO_FAST or error.status == 429:
         return SendingTooFast(detail)
     if isinstance(error, discord.NotFound | discord.Forbidden):
@@ -46,6 +48,18 @@ class DiscordSender:
 
     def __init__(self, bot: Alongside) -> None:
         self.bot = bot
+
+    async def still_member(
+        self, guild_id: int, user_id: int, before_request: Callable[[], Awaitable[None]]
+    ) -> bool:
+        """Say whether the member is still in the server, as far as Alongside already knows.
+
+        A fan-out asks Discord nothing extra: one membership request per member would share
+        one per-server rate-limit bucket and slow every prompt down. Someone known to have left
+        (from a reminder, a round, a click) is skipped; someone who shares no server with
+        Alongside any more is refused by Discord itself (50278), which pauses them just the same.
+        """
+        return self.bot.membership.known(guild_id, user_id) is not False
 
     async def open_dm(self, user_id: int) -> int:
         """Open (or find) the DM channel with a member."""

@@ -15,6 +15,7 @@ from bot.components import ID_PATTERN, Guarded
 from bot.db.prompts import Delivery
 from bot.errors import UserFacingError
 from bot.interactions import bot_of, guild_of, tell_member
+from bot.membership import ensure_can_post, ensure_member_here
 from bot.moderation import ensure_moderator
 from bot.prompts.service import Drawn
 from bot.replies import SafeView, send_private
@@ -30,6 +31,8 @@ COMING_SOON = (
     "with all its protections. For now you can journal privately or share in the thread."
 )
 
+THREAD_GONE = "That thread is gone, so Alongside couldn't post there."
+
 
 def delivery_guild(interaction: discord.Interaction[Any], delivery: Delivery) -> int:
     """Check the person may use a button on this prompt; return the prompt's server."""
@@ -40,6 +43,21 @@ def delivery_guild(interaction: discord.Interaction[Any], delivery: Delivery) ->
     if interaction.guild_id != delivery.guild_id:
         raise UserFacingError("That prompt belongs to another server.")
     return delivery.guild_id
+
+
+async def prompt_thread(interaction: discord.Interaction[Any], thread_id: int) -> discord.Thread:
+    """Return a prompt's thread, or say kindly that it is gone."""
+    bot = bot_of(interaction)
+    thread = bot.get_channel(thread_id)
+    if isinstance(thread, discord.Thread):
+        return thread
+    try:
+        fetched = await bot.fetch_channel(thread_id)
+    except discord.HTTPException:
+        raise UserFacingError(THREAD_GONE) from None
+    if not isinstance(fetched, discord.Thread):
+        raise UserFacingError(THREAD_GONE)
+    return fetched
 
 
 class _Persistent(Guarded, discord.ui.DynamicItem[Button], template=rf"{PREFIX}:base:(?P<id>0)"):
@@ -83,6 +101,7 @@ class JournalButton(_Persistent, template=rf"{PREFIX}:journal:(?P<id>{ID_PATTERN
         service = bot_of(interaction).services.prompts
         delivery = await service.delivery(self.item_id)
         guild_id = delivery_guild(interaction, delivery)
+        await ensure_member_here(interaction, guild_id)
         drawn = await service.prompt_in(guild_id, delivery.prompt_id or 0)
         await interaction.response.send_modal(JournalModal(guild_id, drawn))
 
@@ -101,6 +120,7 @@ class ShareButton(_Persistent, template=rf"{PREFIX}:share:(?P<id>{ID_PATTERN})")
         guild_id = delivery_guild(interaction, delivery)
         if delivery.kind != "channel" or delivery.thread_id is None:
             raise UserFacingError("This prompt has no thread to share in.")
+        ensure_can_post(interaction.user, await prompt_thread(interaction, delivery.thread_id))
         drawn = await service.prompt_in(guild_id, delivery.prompt_id or 0)
         await interaction.response.send_modal(ShareModal(delivery.thread_id, drawn))
 
@@ -128,7 +148,7 @@ class AnonymousButton(_Persistent, template=rf"{PREFIX}:anon:(?P<id>{ID_PATTERN}
     async def run(self, interaction: discord.Interaction[Any]) -> None:
         """Open the anonymous form (or explain that it is coming)."""
         delivery = await bot_of(interaction).services.prompts.delivery(self.item_id)
-        delivery_guild(interaction, delivery)
+        await ensure_member_here(interaction, delivery_guild(interaction, delivery))
         await open_anonymous_share(interaction)
 
 

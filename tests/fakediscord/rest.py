@@ -320,6 +320,10 @@ class Rest:
         channel = self._channel(call.params["channel_id"])
         if channel.recipient_id in self.world.closed_dms:
             raise ApiError(403, 50007, "Cannot send messages to this user")
+        if channel.recipient_id is not None and not self.world.shares_a_guild(channel.recipient_id):
+            raise ApiError(
+                403, 50278, "Cannot send messages to this user due to having no mutual guilds"
+            )
         body = call.body if isinstance(call.body, dict) else {}
         nonce, now = body.get("nonce"), time.time()
         key = (channel.id, str(nonce))
@@ -364,8 +368,11 @@ class Rest:
         return 201, payload
 
     async def join_thread(self, call: Call) -> Reply:
-        """Add a member to a thread."""
-        self._channel(call.params["channel_id"])
+        """Add a member to a thread; someone not in its guild is an Unknown Member (10007)."""
+        thread = self._channel(call.params["channel_id"])
+        guild = self.world.guilds.get(thread.guild_id) if thread.guild_id else None
+        if guild is not None and int(call.params["user_id"]) not in guild.members:
+            raise ApiError(404, 10007, "Unknown Member")
         return 204, None
 
     async def channel(self, call: Call) -> Reply:

@@ -154,6 +154,11 @@ class FakeDiscord:
         """Add n members quickly."""
         return self.world.bulk_members(guild_id, n)
 
+    def remove_member(self, guild_id: int, user_id: int, *, ban: bool = False) -> None:
+        """The member leaves, is kicked or (ban=True) banned, as Discord does it to a bot
+        without the members intent: silently. DMs then fail with 50278 if no guild is shared."""
+        self.world.remove_member(guild_id, user_id, ban=ban)
+
     def close_dms(self, user_id: int) -> None:
         """Make messages to this user's DM channel fail with 403 code 50007."""
         self.world.closed_dms.add(user_id)

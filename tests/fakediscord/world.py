@@ -189,6 +189,7 @@ class World:
         self.channel_messages: dict[int, list[int]] = {}
         self.dm_channels: dict[int, int] = {}
         self.closed_dms: set[int] = set()
+        self.bans: set[tuple[int, int]] = set()
         # Synced application commands by guild id (None = global), and modals the bot has shown.
         self.commands: dict[int | None, list[dict[str, Any]]] = {}
         self.modals: dict[str, dict[str, Any]] = {}
@@ -282,6 +283,19 @@ class World:
             self.channels[channel.id] = channel
             self.dm_channels[user_id] = channel.id
         return self.channels[self.dm_channels[user_id]]
+
+    def remove_member(self, guild_id: int, user_id: int, *, ban: bool = False) -> None:
+        """The member leaves, is kicked or (ban=True) banned; the bot is told nothing."""
+        self.guilds[guild_id].members.pop(user_id, None)
+        if ban:
+            self.bans.add((guild_id, user_id))
+
+    def shares_a_guild(self, user_id: int) -> bool:
+        """Say whether the user and the bot are both members of some guild."""
+        return any(
+            user_id in guild.members and self.bot_user.id in guild.members
+            for guild in self.guilds.values()
+        )
 
     def permissions(self, guild_id: int, user_id: int) -> int:
         """Compute a member's guild-level permissions."""
