@@ -32,6 +32,7 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.unsaid",
     "cogs.checkin",
     "cogs.reflect",
+    "cogs.room",
 )
 
 
