@@ -33,6 +33,7 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.unsaid",
     "cogs.checkin",
     "cogs.reflect",
+    "cogs.room",
 )
 
 

@@ -21,6 +21,8 @@ from bot.guild_settings import GuildSettings, SettingsRegistry, core_settings
 from bot.maintenance import Maintenance
 from bot.memberdata import MemberData
 from bot.prompts import PROMPT_SETTINGS, PromptService
+from bot.rooms.service import RoomService
+from bot.rooms.settings import ROOM_SETTINGS
 from bot.safety import Safety
 from bot.scheduler import Scheduler
 from bot.timeutil import Clock, SystemClock
@@ -51,6 +53,7 @@ class Services:
     checkins: CheckinService = field(init=False)
     unsaid: UnsaidService = field(init=False)
     prompts: PromptService = field(init=False)
+    rooms: RoomService = field(init=False)
 
     def __post_init__(self) -> None:
         self.started_at = self.clock.now()
@@ -66,6 +69,7 @@ def build_services(config: Settings, db: Database, clock: Clock | None = None) -
     registry.declare(checkin_settings())
     registry.declare(UNSAID_SETTINGS)
     registry.declare(PROMPT_SETTINGS)
+    registry.declare(ROOM_SETTINGS)
     services = Services(
         config=config,
         db=db,
@@ -94,6 +98,7 @@ def build_services(config: Settings, db: Database, clock: Clock | None = None) -
     )
     services.feeds = FeedsService.create(config, db, clock, services.settings)
     services.prompts = PromptService(db, config.data_dir, clock, services.settings, services.ledger)
+    services.rooms = RoomService(db, config.data_dir, clock, services.settings)
     services.member_data = member_data_sections(services)
     return services
 
@@ -119,5 +124,11 @@ def member_data_sections(services: Services) -> MemberData:
         "prompts you were sent, so prompts reach you without repeats and only you can read "
         "your journal.",
         services.prompts,
+    )
+    data.add(
+        "rooms",
+        "Meetings you are preparing for (until they end), debriefs you haven't placed yet, "
+        "your impact log and debriefs you shared in a thread, so only you can use them.",
+        services.rooms,
     )
     return data

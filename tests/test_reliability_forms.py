@@ -156,7 +156,38 @@ async def setup_last_step(world: World, state: dict[str, Any]) -> tuple[Any, Any
     return world.moderator, await world.moderator.click(started.response.message, custom_id=finish)
 
 
+async def _room(world: World, command: str, **options: Any) -> tuple[Any, Any]:
+    await world.services.rooms.agree(world.guild.id, world.member.id)
+    return world.member, await world.member.slash(world.general, command, **options)
+
+
+async def room_prepare(world: World, state: dict[str, Any]) -> tuple[Any, Any]:
+    return await _room(world, "room prepare")
+
+
+async def room_debrief(world: World, state: dict[str, Any]) -> tuple[Any, Any]:
+    return await _room(world, "room debrief")
+
+
+async def room_impact(world: World, state: dict[str, Any]) -> tuple[Any, Any]:
+    return await _room(world, "room impact", action="add")
+
+
+async def room_peer_words(world: World, state: dict[str, Any]) -> tuple[Any, Any]:
+    await world.services.checkins.agree(world.guild.id, world.other.id)
+    await world.services.checkins.set_available(world.guild.id, world.other.id, True)
+    _, shown = await _room(world, "room prepare", peer=world.other)
+    values = {"what": "Board", "when": "tomorrow 14:00"}
+    done = await world.member.submit_modal(shown, values)
+    assert done.response is not None
+    return world.member, await world.member.click(done.response, label="Choose the words and agree")
+
+
 FORMS: dict[str, Opener] = {
+    "cogs.room._forms.PrepareForm": room_prepare,
+    "cogs.room._forms.DebriefForm": room_debrief,
+    "cogs.room._forms.ImpactForm": room_impact,
+    "cogs.room._forms.PeerWordsForm": room_peer_words,
     "cogs.glossary._modals.SuggestTermModal": glossary_suggest,
     "cogs.glossary._modals.PerspectiveModal": glossary_perspective,
     "cogs.glossary._modals.EditTermModal": glossary_edit_term,

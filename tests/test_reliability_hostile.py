@@ -40,6 +40,8 @@ STRING_OPTIONS = [
     ("unsaid status", "receipt"),
     ("checkin remind", "time"),
     ("checkin remind", "timezone"),
+    ("room prepare", "timezone"),
+    ("room cancel", "meeting"),
     ("reflect now", "theme"),
     ("reflect subscribe", "time"),
     ("reflect subscribe", "timezone"),

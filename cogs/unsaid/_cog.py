@@ -165,9 +165,13 @@ class Unsaid(commands.Cog):
         *,
         allow_replies: bool = True,
         reply_to: str | None = None,
+        guild_id: int | None = None,
     ) -> None:
-        """Store the words; helplines come first when they suggest crisis."""
-        guild_id = _guild_id(interaction)
+        """Store the words; helplines come first when they suggest crisis.
+
+        `guild_id` names the server when the words come from a DM (a /room debrief).
+        """
+        guild_id = guild_id or _guild_id(interaction)
         service = self.bot.services.unsaid
         crisis = service.is_crisis(body, note)
         embeds = [await support_embed(self.bot, guild_id)] if crisis else []
