@@ -352,3 +352,17 @@ async def test_when_a_server_turns_rooms_off_members_are_told_kindly(world: Worl
     assert result.ephemeral and result.modal is None
     assert "turned /room off" in result.response.content
     assert await rows_about(world, world.member.id) == 0
+
+
+async def test_a_member_who_left_gets_no_reminder_and_their_peer_is_not_told(world: World) -> None:
+    await agree(world, world.member)
+    await world.services.checkins.agree(world.guild.id, world.other.id)
+    await world.services.checkins.set_available(world.guild.id, world.other.id, True)
+    done = await prepare(world, world.member, "tomorrow 14:00", peer=world.other)
+    words = await world.member.click(done.response, label="Choose the words and agree")
+    await world.member.submit_modal(words, {"words": "A message after would help."})
+    world.guild.remove_member(world.member)
+    world.services.clock.advance(days=2)
+    assert await tick(world) == (0, 0)
+    assert dms(world.other) == []
+    assert await world.services.db.fetch_value("SELECT COUNT(*) FROM room_meetings") == 0

@@ -39,10 +39,15 @@ class RoomJobs:
         """Send due reminders and end-of-meeting messages; return how many of each went out."""
         rooms = self.bot.services.rooms
         reminded = 0
+        membership = self.bot.membership
         for meeting in await rooms.reminders_due():
-            reminded += await self._dm(meeting.user_id, self._reminder(meeting))
+            if await membership.is_member(meeting.guild_id, meeting.user_id):
+                reminded += await self._dm(meeting.user_id, self._reminder(meeting))
         ended = 0
         for meeting in await rooms.endings_due():
+            if not await membership.is_member(meeting.guild_id, meeting.user_id):
+                await rooms.ended(meeting)  # someone who left is sent nothing, peer included
+                continue
             ended += await self._dm(
                 meeting.user_id,
                 text.DEBRIEF_DM.format(what=discord.utils.escape_markdown(meeting.what)),
@@ -75,6 +80,8 @@ class RoomJobs:
 
     async def _tell_peer(self, meeting: Meeting) -> None:
         if meeting.peer_id is None or meeting.peer_words is None:
+            return
+        if not await self.bot.membership.is_member(meeting.guild_id, meeting.peer_id):
             return
         token = await self.bot.services.rooms.peer_offer(meeting)
         if token is None:
