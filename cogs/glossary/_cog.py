@@ -11,6 +11,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import Alongside
+from bot.db.glossary import Revision
 from bot.deadline import answer_publicly
 from bot.errors import NotInServer, UserFacingError
 from bot.glossary.model import TermFields
@@ -21,15 +22,41 @@ from bot.paging import chunk_lines, send_pages
 from bot.replies import SafeView, send_private
 from bot.text import clip
 from bot.views import ConfirmView
+from cogs.glossary._mine import MINE_ITEMS, show_mine
 from cogs.glossary._modals import EditTermModal, PerspectiveModal, SuggestTermModal
+from cogs.glossary._remove import REMOVE_ITEMS, perspectives_pages
 from cogs.glossary._render import (
     COLOUR,
+    edit_embed,
     entry_pages,
     perspective_embed,
+    quoted,
     search_page,
     suggestion_embed,
 )
 from cogs.glossary._views import DYNAMIC_ITEMS, review_view, send_term
+
+ALL_ITEMS = (*DYNAMIC_ITEMS, *MINE_ITEMS, *REMOVE_ITEMS)
+
+
+def history_line(revision: Revision) -> str:
+    """One revision as moderators see it: never the author of a perspective, named or not."""
+    when = discord.utils.format_dt(revision.created_at, "f")
+    if revision.actor_id:
+        who = f"<@{revision.actor_id}>"
+    else:
+        who = "shipped file" if revision.perspective_id is None else "Alongside"
+        if "by its author" in revision.action:
+            who = "its author"
+    head = f"**#{revision.id}** {when} · {revision.action} · {who}"
+    if revision.perspective_id is None:
+        return f"{head}\n> {clip(revision.snapshot['definition'], 140)}"
+    credit = "a member" if revision.snapshot.get("credit") == "anonymous" else "named"
+    text = revision.snapshot.get("text") or "(words withdrawn by its author)"
+    return (
+        f"{head}\n> perspective #{revision.perspective_id} ({credit}, "
+        f"{revision.snapshot.get('status')}): {clip(quoted(str(text)), 140)}"
+    )
 
 
 def _guild_id(interaction: discord.Interaction[Any]) -> int:
@@ -195,12 +222,7 @@ class GlossaryAdmin(ModeratorGroup):
     async def history(self, interaction: discord.Interaction[Any], term: str) -> None:
         """List a term's revisions, newest first."""
         found, revisions = await self.bot.services.glossary.history(_guild_id(interaction), term)
-        lines = [
-            f"**#{r.id}** {discord.utils.format_dt(r.created_at, 'f')} · {r.action} · "
-            f"{f'<@{r.actor_id}>' if r.actor_id else 'shipped file'}\n"
-            f"> {clip(r.snapshot['definition'], 140)}"
-            for r in revisions
-        ]
+        lines = [history_line(r) for r in revisions]
         pages = [
             discord.Embed(
                 title=f"History of {found.name}",
@@ -283,6 +305,25 @@ class GlossaryAdmin(ModeratorGroup):
             view=ConfirmView(interaction.user.id, "Import", confirmed),
         )
 
+    @app_commands.autocomplete(term=term_choices)
+    @app_commands.command(
+        name="perspectives", description="A term's perspectives, each with a Remove button"
+    )
+    @app_commands.describe(term="The term")
+    async def perspectives(self, interaction: discord.Interaction[Any], term: str) -> None:
+        """List a term's members' perspectives privately, five to a message."""
+        glossary = self.bot.services.glossary
+        found = await glossary.resolve(_guild_id(interaction), term)
+        listed = await glossary.perspectives.approved(found)
+        if not listed:
+            await send_private(interaction, f"{found.name} has no members' perspectives.")
+            return
+        pages = perspectives_pages(found, listed)
+        first, view = pages[0]
+        await send_private(interaction, embed=first, view=view)
+        for embed, more in pages[1:]:
+            await interaction.followup.send(embed=embed, view=more, ephemeral=True)
+
     @app_commands.command(
         name="pending", description="Suggestions and perspectives waiting for review"
     )
@@ -306,7 +347,8 @@ class GlossaryAdmin(ModeratorGroup):
                     if perspective
                     else None
                 )
-                embed = perspective_embed(perspective, term) if perspective and term else None
+                render = edit_embed if kind == "e" else perspective_embed
+                embed = render(perspective, term) if perspective and term else None
             if embed is not None:
                 await interaction.followup.send(
                     embed=embed, view=review_view(kind, item_id), ephemeral=True
@@ -318,7 +360,9 @@ class Glossary(commands.GroupCog, group_name="glossary", group_description="The 
 
     privacy = (
         "Glossary perspectives show your name, or “a member” if you choose. Alongside keeps "
-        "your id with them so it can tell you the outcome and you can export or delete them.",
+        "your id with a named one; with an anonymous one it keeps only a keyed tag and a sealed "
+        "copy of your id that moderators can't read, so it can tell you the outcome and you can "
+        "edit, withdraw, export or delete it (`/glossary mine`).",
     )
 
     def __init__(self, bot: Alongside) -> None:
@@ -328,13 +372,13 @@ class Glossary(commands.GroupCog, group_name="glossary", group_description="The 
 
     async def cog_load(self) -> None:
         """Register the persistent buttons and attach `/mod glossary`."""
-        self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
+        self.bot.add_dynamic_items(*ALL_ITEMS)
         self.bot.mod_root.add_command(self.admin)
 
     async def cog_unload(self) -> None:
         """Detach `/mod glossary` and the persistent buttons."""
         self.bot.mod_root.remove_command("glossary")
-        self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
+        self.bot.remove_dynamic_items(*ALL_ITEMS)
 
     @app_commands.command(
         name="define", description="What a term means, and members' perspectives on it"
@@ -406,3 +450,10 @@ class Glossary(commands.GroupCog, group_name="glossary", group_description="The 
         await interaction.response.send_modal(
             PerspectiveModal(found, anonymous=credit == "a member")
         )
+
+    @app_commands.command(
+        name="mine", description="Your perspectives and suggestions: edit or withdraw them"
+    )
+    async def mine(self, interaction: discord.Interaction[Any]) -> None:
+        """List the member's own contributions privately, with Edit and Withdraw buttons."""
+        await show_mine(interaction)

@@ -76,17 +76,40 @@ def suggestion_embed(suggestion: Suggestion) -> discord.Embed:
     return embed
 
 
+def quoted(text: str) -> str:
+    """Member text shown to others: no live mentions, links or formatting tricks."""
+    # TODO(lead): switch to the shared helper h13c is adding in bot/text.py.
+    return discord.utils.escape_markdown(discord.utils.escape_mentions(text))
+
+
+def credited(perspective: Perspective) -> str:
+    """Who wrote a perspective, as moderators may see it (never an anonymous author)."""
+    if perspective.credit == "named" and perspective.author_id:
+        return f"<@{perspective.author_id}>"
+    return "A member who asked not to be named"
+
+
 def perspective_embed(perspective: Perspective, term: Term) -> discord.Embed:
     """What moderators see for a proposed perspective (no name if the member asked)."""
     embed = discord.Embed(
-        title=f"Perspective on {term.name}", description=perspective.text, colour=COLOUR
+        title=f"Perspective on {term.name}",
+        description=clip(quoted(perspective.text), 4000),
+        colour=COLOUR,
     )
-    who = (
-        f"<@{perspective.author_id}>"
-        if perspective.credit == "named"
-        else "A member who asked not to be named"
+    embed.add_field(name="From", value=credited(perspective), inline=False)
+    return embed
+
+
+def edit_embed(perspective: Perspective, term: Term) -> discord.Embed:
+    """What moderators see for an author's edit of an approved perspective."""
+    embed = discord.Embed(
+        title=f"Edited perspective on {term.name}",
+        description=clip(quoted(perspective.pending_text or ""), 4000),
+        colour=COLOUR,
     )
-    embed.add_field(name="From", value=who, inline=False)
+    embed.add_field(name="Shown now", value=clip(quoted(perspective.text), 1024), inline=False)
+    embed.add_field(name="From", value=credited(perspective), inline=False)
+    embed.set_footer(text="The approved words stay shown until you approve this edit.")
     return embed
 
 
