@@ -39,6 +39,10 @@ SELECT_ANONYMOUS_LEGACY = """
 SELECT id, author_id FROM glossary_perspectives
 WHERE guild_id = ? AND credit = 'anonymous' AND author_id IS NOT NULL
 """
+SELECT_SEALED_UNDER_OLD_KEY = f"""
+SELECT {PERSPECTIVE_COLUMNS} FROM glossary_perspectives
+WHERE guild_id = ? AND author_tag IS NOT NULL AND author_key != ?
+"""
 SEAL_AUTHOR = """
 UPDATE glossary_perspectives SET author_id = NULL, author_tag = ?, author_seal = ?, author_key = ?
 WHERE id = ?
@@ -116,6 +120,11 @@ class OwnedPerspectivesRepo:
         """Return (perspective id, author id) of anonymous perspectives stored before sealing."""
         rows = await self.db.fetch_all(SELECT_ANONYMOUS_LEGACY, (guild_id,))
         return [(int(r["id"]), int(r["author_id"])) for r in rows]
+
+    async def sealed_under_old_key(self, guild_id: int, key_id: int) -> list[Perspective]:
+        """Return anonymous perspectives whose author was sealed under an older key."""
+        rows = await self.db.fetch_all(SELECT_SEALED_UNDER_OLD_KEY, (guild_id, key_id))
+        return [_perspective(r) for r in rows]
 
     async def seal_author(
         self, tx: Transaction, perspective_id: int, sealed: tuple[str, str, int]

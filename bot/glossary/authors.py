@@ -51,6 +51,11 @@ class AuthorKeys:
         sealed = bytes(a ^ b for a, b in zip(plain, _stream(key, nonce), strict=True))
         return SealedAuthor(_tag(key, guild_id, user_id), (nonce + sealed).hex(), key.key_id)
 
+    @property
+    def current_key_id(self) -> int:
+        """The fingerprint of the key new seals are made with."""
+        return self._keys.current.key_id
+
     def tags(self, guild_id: int, user_id: int) -> list[str]:
         """Return the member's tag under every usable key, to find their perspectives."""
         return [_tag(key, guild_id, user_id) for key in self._keys.all()]

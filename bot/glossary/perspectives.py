@@ -76,8 +76,16 @@ class PerspectiveOwnership:
         )
 
     async def seal_legacy(self, guild_id: int) -> int:
-        """Replace the plain author id of anonymous perspectives stored before sealing."""
+        """Seal anonymous authors stored in plain before sealing, or under an older key.
+
+        Resealing under the current key after a rotation keeps the author's link (edit, withdraw,
+        /mydata) alive past the next rotation, when the old key lapses.
+        """
         rows = await self.owned.legacy_anonymous(guild_id)
+        for old in await self.owned.sealed_under_old_key(guild_id, self.authors.current_key_id):
+            author_id = self.recipient(guild_id, old)
+            if author_id:
+                rows.append((old.id, author_id))
         if rows:
             async with self._db.transaction() as tx:
                 for perspective_id, author_id in rows:

@@ -11,7 +11,6 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import Alongside
-from bot.db.glossary import Revision
 from bot.deadline import answer_publicly
 from bot.errors import NotInServer, UserFacingError
 from bot.glossary.model import TermFields
@@ -29,34 +28,14 @@ from cogs.glossary._render import (
     COLOUR,
     edit_embed,
     entry_pages,
+    history_line,
     perspective_embed,
-    quoted,
     search_page,
     suggestion_embed,
 )
 from cogs.glossary._views import DYNAMIC_ITEMS, review_view, send_term
 
 ALL_ITEMS = (*DYNAMIC_ITEMS, *MINE_ITEMS, *REMOVE_ITEMS)
-
-
-def history_line(revision: Revision) -> str:
-    """One revision as moderators see it: never the author of a perspective, named or not."""
-    when = discord.utils.format_dt(revision.created_at, "f")
-    if revision.actor_id:
-        who = f"<@{revision.actor_id}>"
-    else:
-        who = "shipped file" if revision.perspective_id is None else "Alongside"
-        if "by its author" in revision.action:
-            who = "its author"
-    head = f"**#{revision.id}** {when} · {revision.action} · {who}"
-    if revision.perspective_id is None:
-        return f"{head}\n> {clip(revision.snapshot['definition'], 140)}"
-    credit = "a member" if revision.snapshot.get("credit") == "anonymous" else "named"
-    text = revision.snapshot.get("text") or "(words withdrawn by its author)"
-    return (
-        f"{head}\n> perspective #{revision.perspective_id} ({credit}, "
-        f"{revision.snapshot.get('status')}): {clip(quoted(str(text)), 140)}"
-    )
 
 
 def _guild_id(interaction: discord.Interaction[Any]) -> int:

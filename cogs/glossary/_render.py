@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import discord
 
-from bot.db.glossary import Perspective, SearchHit, Suggestion, Term
+from bot.db.glossary import Perspective, Revision, SearchHit, Suggestion, Term
 from bot.glossary.model import TermEntry
 from bot.text import clip
 
@@ -118,3 +118,23 @@ def decided(embed: discord.Embed, outcome: str) -> discord.Embed:
     embed.colour = discord.Colour.dark_grey()
     embed.set_footer(text=outcome)
     return embed
+
+
+def history_line(revision: Revision) -> str:
+    """One revision as moderators see it: never the author of a perspective, named or not."""
+    when = discord.utils.format_dt(revision.created_at, "f")
+    if revision.actor_id:
+        who = f"<@{revision.actor_id}>"
+    else:
+        who = "shipped file" if revision.perspective_id is None else "Alongside"
+        if "by its author" in revision.action:
+            who = "its author"
+    head = f"**#{revision.id}** {when} · {revision.action} · {who}"
+    if revision.perspective_id is None:
+        return f"{head}\n> {clip(revision.snapshot['definition'], 140)}"
+    credit = "a member" if revision.snapshot.get("credit") == "anonymous" else "named"
+    text = revision.snapshot.get("text") or "(words withdrawn by its author)"
+    return (
+        f"{head}\n> perspective #{revision.perspective_id} ({credit}, "
+        f"{revision.snapshot.get('status')}): {clip(quoted(str(text)), 140)}"
+    )
