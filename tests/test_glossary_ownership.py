@@ -230,3 +230,23 @@ async def test_mine_pages_through_many_contributions(world: World) -> None:
     turned = await world.member.click(mine.response.message, custom_id=buttons(mine)["Next"])
     fields = turned.response.embeds[0].fields
     assert [f.name.split(".")[0] for f in fields] == ["6", "7"]
+
+
+async def test_a_declined_edit_leaves_the_approved_words_and_the_author_hears_why(
+    world: World,
+) -> None:
+    await review_channel(world)
+    await contribute(world, world.member, WORDS, anonymous=True)
+    mine = await world.member.slash(world.general, "glossary mine")
+    form = await world.member.click(mine.response.message, custom_id=buttons(mine)["Edit 1"])
+    await world.member.submit_modal(form, {"perspective": EDITED})
+    review = world.mod_channel.last_message
+    decline = review.components[0].children[-1].custom_id
+    assert decline.startswith("alongside:glossary:reject:e")
+    reason_form = await world.moderator.click(review, custom_id=decline)
+    await world.moderator.submit_modal(reason_form, {"reason": "Please keep the first wording."})
+    assert "Please keep the first wording." in world.member.user.dm_channel.last_message.content
+    shown = await define_text(world)
+    assert WORDS in shown and EDITED not in shown
+    again = await world.member.slash(world.general, "glossary mine")
+    assert "waiting for review" not in again.response.embeds[0].fields[0].value

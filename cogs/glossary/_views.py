@@ -156,7 +156,7 @@ async def reject(
             guild_id, interaction.user.id, item_id, approve=False, reason=reason
         )
         author_id = glossary.perspectives.recipient(guild_id, perspective)
-        what = f"your edit of your perspective on “{term.name}” (the earlier words stay)"
+        what = f"the edit of your perspective on “{term.name}” (your earlier words stay shown)"
     else:
         perspective, term = await glossary.decide_perspective(
             guild_id, item_id, approve=False, reason=reason
