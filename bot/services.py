@@ -70,6 +70,8 @@ def build_services(config: Settings, db: Database, clock: Clock | None = None) -
     registry.declare(UNSAID_SETTINGS)
     registry.declare(PROMPT_SETTINGS)
     registry.declare(ROOM_SETTINGS)
+    # One anonymity key ring for Unsaid and for anonymous glossary authors.
+    keys = KeyRing.load(config.anonymity_key, key_file_path(config.database_path))
     services = Services(
         config=config,
         db=db,
@@ -81,14 +83,14 @@ def build_services(config: Settings, db: Database, clock: Clock | None = None) -
         meta=MetaStore(db),
         scheduler=Scheduler(),
         safety=Safety.from_data(config.data_dir),
-        glossary=GlossaryService(db, config.data_dir, clock),
+        glossary=GlossaryService(db, config.data_dir, clock, keys),
     )
     services.maintenance = Maintenance(config, db, services.ledger, services.meta, clock)
     services.scheduler.on_rebuild(services.maintenance.rebuild)
     services.unsaid = UnsaidService(
         UnsaidRepo(db),
         services.settings,
-        KeyRing.load(config.anonymity_key, key_file_path(config.database_path)),
+        keys,
         services.ledger,
         clock,
         services.safety.matcher,
@@ -108,8 +110,9 @@ def member_data_sections(services: Services) -> MemberData:
     data = MemberData(services.db, services.clock)
     data.add(
         "glossary",
-        "Your perspectives and suggested terms, so they can show with your name (if you chose) "
-        "and you can be told the outcome of a review.",
+        "Your perspectives (anonymous ones too, found with a keyed tag only the bot can make) "
+        "and suggested terms, so they can show with your name (if you chose), you can edit or "
+        "withdraw them, and you can be told the outcome of a review.",
         services.glossary,
     )
     data.add(

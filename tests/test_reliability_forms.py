@@ -77,6 +77,26 @@ async def glossary_reject(world: World, state: dict[str, Any]) -> tuple[Any, Any
     return await _glossary_review(world, "reject")
 
 
+async def _approved_perspective(world: World) -> int:
+    perspective, _ = await world.services.glossary.add_perspective(
+        world.guild.id, world.member.id, "recovery", f"A view, {next(NUMBERS)}.", anonymous=True
+    )
+    await world.services.glossary.decide_perspective(world.guild.id, perspective.id, approve=True)
+    return perspective.id
+
+
+async def glossary_edit_mine(world: World, state: dict[str, Any]) -> tuple[Any, Any]:
+    custom_id = f"alongside:glossary:mine-edit:{await _approved_perspective(world)}"
+    message = await carrier(world, custom_id)
+    return world.member, await world.member.click(message, custom_id=custom_id)
+
+
+async def glossary_remove(world: World, state: dict[str, Any]) -> tuple[Any, Any]:
+    custom_id = f"alongside:glossary:premove:{await _approved_perspective(world)}"
+    message = await carrier(world, custom_id)
+    return world.moderator, await world.moderator.click(message, custom_id=custom_id)
+
+
 async def reflect_suggest(world: World, state: dict[str, Any]) -> tuple[Any, Any]:
     return world.member, await world.member.slash(world.general, "reflect suggest", theme="power")
 
@@ -193,6 +213,8 @@ FORMS: dict[str, Opener] = {
     "cogs.glossary._modals.EditTermModal": glossary_edit_term,
     "cogs.glossary._modals.EditSuggestionModal": glossary_edit_suggestion,
     "cogs.glossary._modals.RejectModal": glossary_reject,
+    "cogs.glossary._mine.EditMineModal": glossary_edit_mine,
+    "cogs.glossary._remove.RemoveModal": glossary_remove,
     "cogs.reflect._modals.SuggestModal": reflect_suggest,
     "cogs.reflect._modals.JournalModal": reflect_journal,
     "cogs.reflect._modals.ShareModal": reflect_share,

@@ -57,6 +57,7 @@ STRING_OPTIONS = [
     ("mod glossary remove", "term"),
     ("mod glossary alias", "term"),
     ("mod glossary alias", "alias"),
+    ("mod glossary perspectives", "term"),
     ("mod glossary history", "term"),
     ("mod glossary revert", "term"),
     ("mod feeds add", "url"),

@@ -46,17 +46,19 @@ DELETE_NAMES = "DELETE FROM glossary_names WHERE term_id = ?"
 INSERT_NAME = """
 INSERT INTO glossary_names (guild_id, folded, display, term_id, is_alias) VALUES (?, ?, ?, ?, ?)
 """
-SELECT_PERSPECTIVES = """
-SELECT id, term_id, author_id, credit, label, text, status, created_at FROM glossary_perspectives
+PERSPECTIVE_COLUMNS = """id, term_id, author_id, credit, label, text, status, created_at, reason,
+    pending_text, author_tag, author_seal, author_key"""
+SELECT_PERSPECTIVES = f"""
+SELECT {PERSPECTIVE_COLUMNS} FROM glossary_perspectives
 WHERE term_id = ? AND status = 'approved' ORDER BY credit = 'shipped' DESC, id
 """
-SELECT_PERSPECTIVE = """
-SELECT id, term_id, author_id, credit, label, text, status, created_at FROM glossary_perspectives
+SELECT_PERSPECTIVE = f"""
+SELECT {PERSPECTIVE_COLUMNS} FROM glossary_perspectives
 WHERE guild_id = ? AND id = ?
 """
 INSERT_PERSPECTIVE = """
 INSERT INTO glossary_perspectives (term_id, guild_id, author_id, credit, label, text, status,
-    created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+    created_at, author_tag, author_seal, author_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 """
 DECIDE_PERSPECTIVE = """
 UPDATE glossary_perspectives SET status = ?, reason = ?, decided_at = ?
@@ -78,15 +80,15 @@ UPDATE glossary_suggestions SET status = ?, reason = ?, term_id = ?, decided_at 
 WHERE id = ? AND status = 'pending'
 """
 INSERT_REVISION = """
-INSERT INTO glossary_revisions (term_id, guild_id, actor_id, action, snapshot, created_at)
-VALUES (?, ?, ?, ?, ?, ?)
+INSERT INTO glossary_revisions (term_id, guild_id, actor_id, action, snapshot, created_at,
+    perspective_id) VALUES (?, ?, ?, ?, ?, ?, ?)
 """
 SELECT_REVISIONS = """
-SELECT id, term_id, actor_id, action, snapshot, created_at FROM glossary_revisions
+SELECT id, term_id, actor_id, action, snapshot, created_at, perspective_id FROM glossary_revisions
 WHERE term_id = ? ORDER BY id DESC
 """
 SELECT_REVISION = """
-SELECT id, term_id, actor_id, action, snapshot, created_at FROM glossary_revisions
+SELECT id, term_id, actor_id, action, snapshot, created_at, perspective_id FROM glossary_revisions
 WHERE guild_id = ? AND id = ?
 """
 SELECT_SHIPPED_VERSION = "SELECT version FROM glossary_shipped WHERE guild_id = ?"
@@ -119,21 +121,11 @@ SELECT 's' AS kind, id, created_at FROM glossary_suggestions
 WHERE guild_id = ? AND status = 'pending'
 UNION ALL
 SELECT 'p', id, created_at FROM glossary_perspectives WHERE guild_id = ? AND status = 'pending'
-ORDER BY created_at LIMIT ?
+UNION ALL
+SELECT 'e', id, edited_at FROM glossary_perspectives
+WHERE guild_id = ? AND status = 'approved' AND pending_text IS NOT NULL
+ORDER BY 3 LIMIT ?
 """
-MEMBER_PERSPECTIVES = """
-SELECT p.id, t.name, p.credit, p.text, p.status, p.created_at FROM glossary_perspectives p
-JOIN glossary_terms t ON t.id = p.term_id WHERE p.guild_id = ? AND p.author_id = ?
-"""
-MEMBER_SUGGESTIONS = """
-SELECT id, name, definition, source, status, created_at FROM glossary_suggestions
-WHERE guild_id = ? AND author_id = ?
-"""
-ERASE_MEMBER_PERSPECTIVES = "DELETE FROM glossary_perspectives WHERE guild_id = ? AND author_id = ?"
-ERASE_MEMBER_SUGGESTIONS = "DELETE FROM glossary_suggestions WHERE guild_id = ? AND author_id = ?"
-TERMS_OF_PERSPECTIVES = (
-    "SELECT DISTINCT term_id FROM glossary_perspectives WHERE guild_id = ? AND author_id = ?"
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +166,11 @@ class Perspective:
     text: str
     status: str
     created_at: datetime
+    reason: str = ""
+    pending_text: str | None = None  # an author's edit waiting for review
+    author_tag: str | None = None  # anonymous authors: see bot/glossary/authors.py
+    author_seal: str | None = None
+    author_key: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,6 +198,7 @@ class Revision:
     action: str
     snapshot: dict[str, Any]
     created_at: datetime
+    perspective_id: int | None = None  # set when the revision is about one perspective
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,6 +251,11 @@ def _perspective(row: sqlite3.Row) -> Perspective:
         row["text"],
         row["status"],
         from_db(row["created_at"]),
+        row["reason"],
+        row["pending_text"],
+        row["author_tag"],
+        row["author_seal"],
+        row["author_key"],
     )
 
 
@@ -264,6 +267,7 @@ def _revision(row: sqlite3.Row) -> Revision:
         row["action"],
         json.loads(row["snapshot"]),
         from_db(row["created_at"]),
+        row["perspective_id"],
     )
 
 
@@ -412,11 +416,13 @@ class GlossaryRepo:
         text: str,
         status: str,
         now: datetime,
+        sealed: tuple[str, str, int] | None = None,
     ) -> int:
-        """Store a perspective and return its id."""
+        """Store a perspective; `sealed` is an anonymous author's (tag, seal, key id)."""
+        tag, seal, key = sealed or (None, None, None)
         return await tx.insert(
             INSERT_PERSPECTIVE,
-            (term_id, guild_id, author_id, credit, label, text, status, to_db(now)),
+            (term_id, guild_id, author_id, credit, label, text, status, to_db(now), tag, seal, key),
         )
 
     async def decide_perspective(
@@ -478,8 +484,9 @@ class GlossaryRepo:
         action: str,
         snapshot: dict[str, Any],
         now: datetime,
+        perspective_id: int | None = None,
     ) -> int:
-        """Record a term's state after a change."""
+        """Record a term's (or one of its perspectives') state after a change."""
         return await tx.insert(
             INSERT_REVISION,
             (
@@ -489,6 +496,7 @@ class GlossaryRepo:
                 action,
                 json.dumps(snapshot, ensure_ascii=False),
                 to_db(now),
+                perspective_id,
             ),
         )
 
@@ -539,29 +547,10 @@ class GlossaryRepo:
         return hits, int(total or 0)
 
     async def pending(self, guild_id: int, limit: int) -> list[tuple[str, int]]:
-        """Return (kind, id) of the oldest items waiting for review; kind s or p."""
-        rows = await self.db.fetch_all(PENDING, (guild_id, guild_id, limit))
+        """Return (kind, id) of the oldest items waiting for review; kind s, p, or e (an edit)."""
+        rows = await self.db.fetch_all(PENDING, (guild_id, guild_id, guild_id, limit))
         return [(r["kind"], r["id"]) for r in rows]
 
-    async def member_data(self, guild_id: int, user_id: int) -> dict[str, list[dict[str, Any]]]:
-        """Return everything stored against a member in the glossary."""
-        perspectives = await self.db.fetch_all(MEMBER_PERSPECTIVES, (guild_id, user_id))
-        suggestions = await self.db.fetch_all(MEMBER_SUGGESTIONS, (guild_id, user_id))
-        return {
-            "perspectives": [dict(r) for r in perspectives],
-            "suggestions": [dict(r) for r in suggestions],
-        }
-
-    async def erase_member(self, guild_id: int, user_id: int) -> list[int]:
-        """Delete a member's perspectives and suggestions; return the terms to reindex."""
-        async with self.db.transaction() as tx:
-            rows = await tx.fetch_all(TERMS_OF_PERSPECTIVES, (guild_id, user_id))
-            await tx.execute(ERASE_MEMBER_PERSPECTIVES, (guild_id, user_id))
-            await tx.execute(ERASE_MEMBER_SUGGESTIONS, (guild_id, user_id))
-            terms = [int(r[0]) for r in rows]
-            for term_id in terms:
-                await self.reindex(tx, term_id)
-            # FTS5 keeps deleted tokens in old index segments until they are merged; merging
-            # rewrites them, and secure_delete zeroes the pages they leave.
-            await tx.execute(OPTIMIZE_FTS)
-        return terms
+    async def optimize(self, tx: Transaction) -> None:
+        """Merge the search index, so deleted words don't linger in old segments."""
+        await tx.execute(OPTIMIZE_FTS)

@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import secrets
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bot.db.connection import Database, Transaction
 from bot.db.glossary import GlossaryRepo, Perspective, Revision, SearchHit, Source, Suggestion, Term
 from bot.errors import UserFacingError
+from bot.glossary.authors import AuthorKeys
 from bot.glossary.index import Choice, NameIndex
 from bot.glossary.model import (
     DEFINITION_MAX,
@@ -25,9 +27,11 @@ from bot.glossary.model import (
     slugify,
     snapshot,
 )
+from bot.glossary.perspectives import PerspectiveOwnership
 from bot.glossary.shipped import ShippedGlossary, ShippedTerm, load_shipped
 from bot.text import fold
 from bot.timeutil import Clock
+from bot.unsaid.keys import EpochKey, KeyRing
 
 log = logging.getLogger(__name__)
 
@@ -76,8 +80,15 @@ class ImportPlan:
 class GlossaryService:
     """All glossary behaviour; knows nothing of Discord."""
 
-    def __init__(self, db: Database, data_dir: Path, clock: Clock) -> None:
+    def __init__(
+        self, db: Database, data_dir: Path, clock: Clock, keys: KeyRing | None = None
+    ) -> None:
         self.repo = GlossaryRepo(db)
+        # Without the bot's key ring (some tests, benchmarks), a key that lives only in memory.
+        ring = keys or KeyRing(EpochKey(secrets.token_bytes(32)), None, "memory")
+        self.perspectives = PerspectiveOwnership(
+            db, self.repo, clock, AuthorKeys(ring), self.forget_index
+        )
         self._db = db
         self._clock = clock
         self._shipped_path = data_dir / "glossary.toml"
@@ -106,7 +117,13 @@ class GlossaryService:
             shipped = self.shipped()
             if await self.repo.shipped_version(guild_id) < shipped.version:
                 await self.load_shipped(guild_id, shipped)
+            if await self.perspectives.seal_legacy(guild_id):
+                log.info("Sealed the authors of anonymous perspectives in server %s", guild_id)
             self._loaded.add(guild_id)
+
+    def forget_index(self, guild_id: int) -> None:
+        """Drop a server's cached name index after a change."""
+        self._indexes.pop(guild_id, None)
 
     def _lock(self, guild_id: int) -> asyncio.Lock:
         return self._locks.setdefault(guild_id, asyncio.Lock())
@@ -354,16 +371,18 @@ class GlossaryService:
         term = await self.resolve(guild_id, term_query)
         body = clean(text, "perspective", PERSPECTIVE_MAX)
         async with self._db.transaction() as tx:
+            # An anonymous author is stored only as a keyed tag and seal, never as an id.
             perspective_id = await self.repo.insert_perspective(
                 tx,
                 term_id=term.id,
                 guild_id=guild_id,
-                author_id=author_id,
+                author_id=None if anonymous else author_id,
                 credit="anonymous" if anonymous else "named",
                 label="",
                 text=body,
                 status="pending",
                 now=self._clock.now(),
+                sealed=self.perspectives.sealed(guild_id, author_id) if anonymous else None,
             )
         perspective = await self.repo.perspective(guild_id, perspective_id)
         assert perspective is not None
@@ -431,14 +450,28 @@ class GlossaryService:
         return perspective
 
     async def check_pending(self, guild_id: int, kind: str, item_id: int) -> None:
-        """Explain, kindly, when a suggestion (s) or perspective (p) no longer awaits review."""
+        """Explain, kindly, when a suggestion (s), perspective (p) or edit (e) awaits no review."""
         if kind == "s":
             await self._pending_suggestion(guild_id, item_id)
+        elif kind == "e":
+            perspective = await self.repo.perspective(guild_id, item_id)
+            if (
+                perspective is None
+                or perspective.status != "approved"
+                or not perspective.pending_text
+            ):
+                raise UserFacingError("That edit has already been decided or withdrawn.")
         else:
             await self._pending_perspective(guild_id, item_id)
 
     async def decide_perspective(
-        self, guild_id: int, perspective_id: int, *, approve: bool, reason: str = ""
+        self,
+        guild_id: int,
+        perspective_id: int,
+        *,
+        approve: bool,
+        reason: str = "",
+        moderator_id: int | None = None,
     ) -> tuple[Perspective, Term]:
         """Approve or reject a pending perspective."""
         perspective = await self._pending_perspective(guild_id, perspective_id)
@@ -449,6 +482,10 @@ class GlossaryService:
                 tx, perspective_id, status, why, self._clock.now()
             ):
                 raise UserFacingError("Another moderator has already decided on this.")
+            if approve:
+                await self.perspectives.record_approval(
+                    tx, guild_id, replace(perspective, status=status), moderator_id
+                )
             await self.repo.reindex(tx, perspective.term_id)
         term = await self.repo.term_by_id(guild_id, perspective.term_id)
         assert term is not None
@@ -522,6 +559,10 @@ class GlossaryService:
                 f"Revision {revision_id} isn't one of {term.name}'s. "
                 "`/mod glossary history` lists them."
             )
+        if revision.perspective_id is not None:
+            return await self.perspectives.revert(
+                guild_id, actor_id, term, revision.snapshot, revision_id
+            )
         fields = fields_from_snapshot(revision.snapshot)
         return await self.edit_term(
             guild_id, actor_id, term.slug, fields, action=f"revert to {revision_id}"
@@ -588,13 +629,15 @@ class GlossaryService:
     # ----- members' data ---------------------------------------------------------------------
 
     async def export_member(self, guild_id: int, user_id: int) -> dict[str, object]:
-        """Return the member's glossary contributions."""
-        return dict(await self.repo.member_data(guild_id, user_id))
+        """Return the member's glossary contributions, anonymous perspectives included."""
+        return dict(await self.perspectives.export_member(guild_id, user_id))
 
     async def erase_member(self, guild_id: int, user_id: int) -> None:
-        """Delete the member's perspectives and suggestions (terms approved from them stay)."""
-        await self.repo.erase_member(guild_id, user_id)
-        self._indexes.pop(guild_id, None)
+        """Delete the member's perspectives with their history, and their suggestions.
+
+        Terms approved from their suggestions stay: a moderator made them part of the glossary.
+        """
+        await self.perspectives.erase_member(guild_id, user_id)
 
 
 def _covers(words: list[str], text: str) -> bool:

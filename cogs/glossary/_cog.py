@@ -21,15 +21,21 @@ from bot.paging import chunk_lines, send_pages
 from bot.replies import SafeView, send_private
 from bot.text import clip
 from bot.views import ConfirmView
+from cogs.glossary._mine import MINE_ITEMS, show_mine
 from cogs.glossary._modals import EditTermModal, PerspectiveModal, SuggestTermModal
+from cogs.glossary._remove import REMOVE_ITEMS, perspectives_pages
 from cogs.glossary._render import (
     COLOUR,
+    edit_embed,
     entry_pages,
+    history_line,
     perspective_embed,
     search_page,
     suggestion_embed,
 )
 from cogs.glossary._views import DYNAMIC_ITEMS, review_view, send_term
+
+ALL_ITEMS = (*DYNAMIC_ITEMS, *MINE_ITEMS, *REMOVE_ITEMS)
 
 
 def _guild_id(interaction: discord.Interaction[Any]) -> int:
@@ -195,12 +201,7 @@ class GlossaryAdmin(ModeratorGroup):
     async def history(self, interaction: discord.Interaction[Any], term: str) -> None:
         """List a term's revisions, newest first."""
         found, revisions = await self.bot.services.glossary.history(_guild_id(interaction), term)
-        lines = [
-            f"**#{r.id}** {discord.utils.format_dt(r.created_at, 'f')} · {r.action} · "
-            f"{f'<@{r.actor_id}>' if r.actor_id else 'shipped file'}\n"
-            f"> {clip(r.snapshot['definition'], 140)}"
-            for r in revisions
-        ]
+        lines = [history_line(r) for r in revisions]
         pages = [
             discord.Embed(
                 title=f"History of {found.name}",
@@ -283,6 +284,25 @@ class GlossaryAdmin(ModeratorGroup):
             view=ConfirmView(interaction.user.id, "Import", confirmed),
         )
 
+    @app_commands.autocomplete(term=term_choices)
+    @app_commands.command(
+        name="perspectives", description="A term's perspectives, each with a Remove button"
+    )
+    @app_commands.describe(term="The term")
+    async def perspectives(self, interaction: discord.Interaction[Any], term: str) -> None:
+        """List a term's members' perspectives privately, five to a message."""
+        glossary = self.bot.services.glossary
+        found = await glossary.resolve(_guild_id(interaction), term)
+        listed = await glossary.perspectives.approved(found)
+        if not listed:
+            await send_private(interaction, f"{found.name} has no members' perspectives.")
+            return
+        pages = perspectives_pages(found, listed)
+        first, view = pages[0]
+        await send_private(interaction, embed=first, view=view)
+        for embed, more in pages[1:]:
+            await interaction.followup.send(embed=embed, view=more, ephemeral=True)
+
     @app_commands.command(
         name="pending", description="Suggestions and perspectives waiting for review"
     )
@@ -306,7 +326,8 @@ class GlossaryAdmin(ModeratorGroup):
                     if perspective
                     else None
                 )
-                embed = perspective_embed(perspective, term) if perspective and term else None
+                render = edit_embed if kind == "e" else perspective_embed
+                embed = render(perspective, term) if perspective and term else None
             if embed is not None:
                 await interaction.followup.send(
                     embed=embed, view=review_view(kind, item_id), ephemeral=True
@@ -318,7 +339,9 @@ class Glossary(commands.GroupCog, group_name="glossary", group_description="The 
 
     privacy = (
         "Glossary perspectives show your name, or “a member” if you choose. Alongside keeps "
-        "your id with them so it can tell you the outcome and you can export or delete them.",
+        "your id with a named one; with an anonymous one it keeps only a keyed tag and a sealed "
+        "copy of your id that moderators can't read, so it can tell you the outcome and you can "
+        "edit, withdraw, export or delete it (`/glossary mine`).",
     )
 
     def __init__(self, bot: Alongside) -> None:
@@ -328,13 +351,13 @@ class Glossary(commands.GroupCog, group_name="glossary", group_description="The 
 
     async def cog_load(self) -> None:
         """Register the persistent buttons and attach `/mod glossary`."""
-        self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
+        self.bot.add_dynamic_items(*ALL_ITEMS)
         self.bot.mod_root.add_command(self.admin)
 
     async def cog_unload(self) -> None:
         """Detach `/mod glossary` and the persistent buttons."""
         self.bot.mod_root.remove_command("glossary")
-        self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
+        self.bot.remove_dynamic_items(*ALL_ITEMS)
 
     @app_commands.command(
         name="define", description="What a term means, and members' perspectives on it"
@@ -406,3 +429,10 @@ class Glossary(commands.GroupCog, group_name="glossary", group_description="The 
         await interaction.response.send_modal(
             PerspectiveModal(found, anonymous=credit == "a member")
         )
+
+    @app_commands.command(
+        name="mine", description="Your perspectives and suggestions: edit or withdraw them"
+    )
+    async def mine(self, interaction: discord.Interaction[Any]) -> None:
+        """List the member's own contributions privately, with Edit and Withdraw buttons."""
+        await show_mine(interaction)

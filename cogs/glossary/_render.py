@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import discord
 
-from bot.db.glossary import Perspective, SearchHit, Suggestion, Term
+from bot.db.glossary import Perspective, Revision, SearchHit, Suggestion, Term
 from bot.glossary.model import TermEntry
 from bot.text import clip
 
@@ -76,17 +76,40 @@ def suggestion_embed(suggestion: Suggestion) -> discord.Embed:
     return embed
 
 
+def quoted(text: str) -> str:
+    """Member text shown to others: no live mentions, links or formatting tricks."""
+    # TODO(lead): switch to the shared helper h13c is adding in bot/text.py.
+    return discord.utils.escape_markdown(discord.utils.escape_mentions(text))
+
+
+def credited(perspective: Perspective) -> str:
+    """Who wrote a perspective, as moderators may see it (never an anonymous author)."""
+    if perspective.credit == "named" and perspective.author_id:
+        return f"<@{perspective.author_id}>"
+    return "A member who asked not to be named"
+
+
 def perspective_embed(perspective: Perspective, term: Term) -> discord.Embed:
     """What moderators see for a proposed perspective (no name if the member asked)."""
     embed = discord.Embed(
-        title=f"Perspective on {term.name}", description=perspective.text, colour=COLOUR
+        title=f"Perspective on {term.name}",
+        description=clip(quoted(perspective.text), 4000),
+        colour=COLOUR,
     )
-    who = (
-        f"<@{perspective.author_id}>"
-        if perspective.credit == "named"
-        else "A member who asked not to be named"
+    embed.add_field(name="From", value=credited(perspective), inline=False)
+    return embed
+
+
+def edit_embed(perspective: Perspective, term: Term) -> discord.Embed:
+    """What moderators see for an author's edit of an approved perspective."""
+    embed = discord.Embed(
+        title=f"Edited perspective on {term.name}",
+        description=clip(quoted(perspective.pending_text or ""), 4000),
+        colour=COLOUR,
     )
-    embed.add_field(name="From", value=who, inline=False)
+    embed.add_field(name="Shown now", value=clip(quoted(perspective.text), 1024), inline=False)
+    embed.add_field(name="From", value=credited(perspective), inline=False)
+    embed.set_footer(text="The approved words stay shown until you approve this edit.")
     return embed
 
 
@@ -95,3 +118,23 @@ def decided(embed: discord.Embed, outcome: str) -> discord.Embed:
     embed.colour = discord.Colour.dark_grey()
     embed.set_footer(text=outcome)
     return embed
+
+
+def history_line(revision: Revision) -> str:
+    """One revision as moderators see it: never the author of a perspective, named or not."""
+    when = discord.utils.format_dt(revision.created_at, "f")
+    if revision.actor_id:
+        who = f"<@{revision.actor_id}>"
+    else:
+        who = "shipped file" if revision.perspective_id is None else "Alongside"
+        if "by its author" in revision.action:
+            who = "its author"
+    head = f"**#{revision.id}** {when} · {revision.action} · {who}"
+    if revision.perspective_id is None:
+        return f"{head}\n> {clip(revision.snapshot['definition'], 140)}"
+    credit = "a member" if revision.snapshot.get("credit") == "anonymous" else "named"
+    text = revision.snapshot.get("text") or "(words withdrawn by its author)"
+    return (
+        f"{head}\n> perspective #{revision.perspective_id} ({credit}, "
+        f"{revision.snapshot.get('status')}): {clip(quoted(str(text)), 140)}"
+    )

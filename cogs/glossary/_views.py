@@ -117,9 +117,18 @@ async def approve(
             guild_id, item_id, interaction.user.id, **edits
         )
         author_id, summary = suggestion.author_id, f"the term “{term.name}”"
+    elif kind == "e":
+        perspective, term = await glossary.perspectives.decide_edit(
+            guild_id, interaction.user.id, item_id, approve=True, reason=""
+        )
+        author_id = glossary.perspectives.recipient(guild_id, perspective)
+        summary = f"your edited perspective on “{term.name}”"
     else:
-        perspective, term = await glossary.decide_perspective(guild_id, item_id, approve=True)
-        author_id, summary = perspective.author_id or 0, f"your perspective on “{term.name}”"
+        perspective, term = await glossary.decide_perspective(
+            guild_id, item_id, approve=True, moderator_id=interaction.user.id
+        )
+        author_id = glossary.perspectives.recipient(guild_id, perspective)
+        summary = f"your perspective on “{term.name}”"
     await bot.services.audit.record(
         guild_id, interaction.user.id, "glossary.approve", term.name, "", now
     )
@@ -142,11 +151,18 @@ async def reject(
     if kind == "s":
         suggestion = await glossary.reject_suggestion(guild_id, item_id, reason)
         author_id, what = suggestion.author_id, f"your suggested term “{suggestion.name}”"
+    elif kind == "e":
+        perspective, term = await glossary.perspectives.decide_edit(
+            guild_id, interaction.user.id, item_id, approve=False, reason=reason
+        )
+        author_id = glossary.perspectives.recipient(guild_id, perspective)
+        what = f"the edit of your perspective on “{term.name}” (your earlier words stay shown)"
     else:
         perspective, term = await glossary.decide_perspective(
             guild_id, item_id, approve=False, reason=reason
         )
-        author_id, what = perspective.author_id or 0, f"your perspective on “{term.name}”"
+        author_id = glossary.perspectives.recipient(guild_id, perspective)
+        what = f"your perspective on “{term.name}”"
     await bot.services.audit.record(
         guild_id,
         interaction.user.id,
@@ -165,13 +181,16 @@ async def reject(
 
 
 class ReviewButton(ButtonSpec, ModeratorOnly):
-    """A review button's value is the kind (s: suggestion, p: perspective) and the item id."""
+    """A review button's value is the kind and the item id.
+
+    Kinds: s a suggested term, p a new perspective, e an author's edit of an approved one.
+    """
 
     value: int | str
 
     @property
     def kind(self) -> str:
-        """s for a suggested term, p for a perspective."""
+        """s for a suggested term, p for a perspective, e for an edit of one."""
         return str(self.value)[0]
 
     @property
@@ -183,7 +202,7 @@ class ReviewButton(ButtonSpec, ModeratorOnly):
 class ApproveButton(
     ReviewButton,
     discord.ui.DynamicItem[Button],
-    template=rf"alongside:glossary:approve:(?P<value>[sp]{ID_PATTERN})",
+    template=rf"alongside:glossary:approve:(?P<value>[spe]{ID_PATTERN})",
 ):
     """Approve, for moderators only."""
 
@@ -222,7 +241,7 @@ class EditButton(
 class RejectButton(
     ReviewButton,
     discord.ui.DynamicItem[Button],
-    template=rf"alongside:glossary:reject:(?P<value>[sp]{ID_PATTERN})",
+    template=rf"alongside:glossary:reject:(?P<value>[spe]{ID_PATTERN})",
 ):
     """Decline with a reason, for moderators only."""
 
