@@ -9,6 +9,7 @@ import discord
 
 from bot.client import Alongside
 from bot.db.glossary import Suggestion, Term
+from bot.db.glossary_reviews import ReviewPosts
 from bot.errors import NotInServer
 from bot.glossary.model import (
     DEFINITION_MAX,
@@ -47,10 +48,12 @@ async def post_for_review(
     if not isinstance(channel, discord.TextChannel):
         return False
     try:
-        await channel.send(embed=embed, view=review_view(kind, item_id))
+        sent = await channel.send(embed=embed, view=review_view(kind, item_id))
     except discord.HTTPException:
         log.warning("Could not post to the glossary review channel", exc_info=True)
         return False
+    # Kept so a decision made from a private copy (/mod glossary pending) marks this message.
+    await ReviewPosts(bot.services.db).remember(guild.id, kind, item_id, channel.id, sent.id)
     return True
 
 
