@@ -1,4 +1,5 @@
-"""Moderators choose feeds by title, channel and address, never by number."""
+"""Moderators choose feeds by title, channel and address, never by number; replies sized
+by stored filters fit Discord."""
 
 from __future__ import annotations
 
@@ -50,3 +51,24 @@ async def test_two_feeds_from_one_blog_are_told_apart_by_channel_and_address(
     assert "Removed **Peer Voices**" in removed.response.content
     [left] = await world.services.feeds.health(world.guild.id)
     assert left.feed.channel_id == world.general.id
+
+
+async def test_the_longest_filters_are_confirmed_within_discords_limit(
+    world: World, server: FeedServer
+) -> None:
+    server.serve("/feed", rss2("Peer Voices", items(1)))
+    await world.moderator.slash(
+        world.general, "mod feeds add", url=server.url("/feed"), channel=world.general
+    )
+    # 20 keywords of Markdown characters: each doubles when escaped for display.
+    include = ",".join("*" * 23 + chr(97 + n) for n in range(20))
+    exclude = ",".join("_" * 23 + chr(97 + n) for n in range(20))
+    assert len(include) <= 500 and len(exclude) <= 500
+    result = await world.moderator.slash(
+        world.general, "mod feeds filters", feed=1, include=include, exclude=exclude
+    )
+    assert result.ephemeral
+    assert result.response.content.startswith("Feed #1 posts pieces mentioning")
+    assert len(result.response.content) <= 2000
+    [health] = await world.services.feeds.health(world.guild.id)
+    assert len(health.feed.include_words) == 20 and len(health.feed.exclude_words) == 20

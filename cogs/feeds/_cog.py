@@ -286,13 +286,7 @@ class FeedsGroup(ModeratorGroup):
                 f"include: {', '.join(new_include) or '-'}; "
                 f"exclude: {', '.join(new_exclude) or '-'}",
             )
-        shown_include = ", ".join(current.include_words) or "anything"
-        shown_exclude = ", ".join(current.exclude_words) or "nothing"
-        await send_private(
-            interaction,
-            f"Feed #{feed} posts pieces mentioning {discord.utils.escape_markdown(shown_include)}"
-            f", except those mentioning {discord.utils.escape_markdown(shown_exclude)}.",
-        )
+        await send_private(interaction, filters_reply(feed, current))
 
     @remove.autocomplete("feed")
     @pause.autocomplete("feed")
@@ -314,6 +308,16 @@ class FeedsGroup(ModeratorGroup):
             if needle in fold(f"{feed.title} {where} {feed.url} {feed.id}"):
                 choices.append(app_commands.Choice(name=feed_label(feed, where), value=feed.id))
         return choices[:25]
+
+
+def filters_reply(feed_id: int, feed: FeedRow) -> str:
+    """Say what a feed posts; escaped words can double in length, so each list is clipped."""
+    include = discord.utils.escape_markdown(", ".join(feed.include_words) or "anything")
+    exclude = discord.utils.escape_markdown(", ".join(feed.exclude_words) or "nothing")
+    return (
+        f"Feed #{feed_id} posts pieces mentioning {clip(include, 900)}, "
+        f"except those mentioning {clip(exclude, 900)}."
+    )
 
 
 def feed_label(feed: FeedRow, where: str) -> str:
