@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import discord
 
 from bot.replies import SafeView, send_private
+from bot.text import clip
 
 
 class Pager(SafeView):
@@ -57,7 +58,7 @@ def chunk_lines(lines: Sequence[str], *, limit: int = 3500, per_page: int = 15) 
     """Group lines into pages that stay inside an embed description's size."""
     pages: list[list[str]] = [[]]
     size = 0
-    for line in lines:
+    for line in (clip(line, limit) for line in lines):  # one very long line still fits a page
         if pages[-1] and (size + len(line) + 1 > limit or len(pages[-1]) >= per_page):
             pages.append([])
             size = 0

@@ -124,6 +124,12 @@ class SafeView(discord.ui.View):
 class SafeModal(discord.ui.Modal):
     """A modal whose errors reach the person kindly, with their words given back to them."""
 
+    def __init__(self, *, title: str = discord.utils.MISSING, timeout: float | None = None) -> None:
+        """Open with a random custom_id: discord.py keys open forms by custom_id alone."""
+        # No custom_id parameter on purpose: a fixed one lets two people's open forms collide
+        # (the second replaces the first, whose submission is then lost or filed as the other's).
+        super().__init__(title=title, timeout=timeout)
+
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         """Refuse a submission naming a server the bot is not in."""
         ensure_known_server(interaction)

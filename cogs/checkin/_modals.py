@@ -34,7 +34,7 @@ class LogModal(SafeModal):
     """Load, energy, note and "would you welcome a peer checking in?" in one form."""
 
     def __init__(self, guild_id: int, *, replace_source: bool = False) -> None:
-        super().__init__(title="Check in", custom_id="alongside:checkin:log-form", timeout=900)
+        super().__init__(title="Check in", timeout=900)
         self.guild_id = guild_id
         self.replace_source = replace_source
         self.load: discord.ui.Select[discord.ui.View] = scale("load", LOAD_WORDS)

@@ -11,6 +11,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import Alongside
+from bot.db.feeds import FeedRow
 from bot.errors import NotInServer, UserFacingError
 from bot.feeds.select import parse_words
 from bot.feeds.service import FeedHealth
@@ -18,7 +19,7 @@ from bot.moderation import ModeratorGroup
 from bot.paging import chunk_lines, send_pages
 from bot.replies import send_private
 from bot.scheduler import Scheduler
-from bot.text import clip
+from bot.text import clip, fold
 from cogs.feeds._render import DiscordPoster, render_post
 
 log = logging.getLogger(__name__)
@@ -285,13 +286,7 @@ class FeedsGroup(ModeratorGroup):
                 f"include: {', '.join(new_include) or '-'}; "
                 f"exclude: {', '.join(new_exclude) or '-'}",
             )
-        shown_include = ", ".join(current.include_words) or "anything"
-        shown_exclude = ", ".join(current.exclude_words) or "nothing"
-        await send_private(
-            interaction,
-            f"Feed #{feed} posts pieces mentioning {discord.utils.escape_markdown(shown_include)}"
-            f", except those mentioning {discord.utils.escape_markdown(shown_exclude)}.",
-        )
+        await send_private(interaction, filters_reply(feed, current))
 
     @remove.autocomplete("feed")
     @pause.autocomplete("feed")
@@ -301,17 +296,41 @@ class FeedsGroup(ModeratorGroup):
     async def feed_choices(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[int]]:
-        """Offer this server's feeds by number and title."""
+        """Offer this server's feeds by title, channel and address, matching any of them."""
         if interaction.guild_id is None:
             return []
-        needle = current.strip().lower().lstrip("#")
+        needle = fold(current.strip())
         choices = []
         for health in await self.bot.services.feeds.health(interaction.guild_id):
             feed = health.feed
-            label = f"#{feed.id} {feed.title or feed.url}"
-            if needle in label.lower():
-                choices.append(app_commands.Choice(name=clip(label, 100), value=feed.id))
+            channel = interaction.guild.get_channel(feed.channel_id) if interaction.guild else None
+            where = f"#{channel.name}" if channel is not None else "a removed channel"
+            if needle in fold(f"{feed.title} {where} {feed.url} {feed.id}"):
+                choices.append(app_commands.Choice(name=feed_label(feed, where), value=feed.id))
         return choices[:25]
+
+
+def filters_reply(feed_id: int, feed: FeedRow) -> str:
+    """Say what a feed posts; escaped words can double in length, so each list is clipped."""
+    include = discord.utils.escape_markdown(", ".join(feed.include_words) or "anything")
+    exclude = discord.utils.escape_markdown(", ".join(feed.exclude_words) or "nothing")
+    return (
+        f"Feed #{feed_id} posts pieces mentioning {clip(include, 900)}, "
+        f"except those mentioning {clip(exclude, 900)}."
+    )
+
+
+def feed_label(feed: FeedRow, where: str) -> str:
+    """Name a feed in at most 100 characters: title, channel, then as much address as fits."""
+    title = clip(" ".join((feed.title or "Untitled").split()), 40)
+    head = f"{title} · {clip(where, 30)} · "
+    address = feed.url.removeprefix("https://").removeprefix("http://").removeprefix("www.")
+    room = 100 - len(head)
+    if len(address) > room:
+        # Keep the start (the site) and the end (what tells two feeds of one site apart).
+        front = room // 2
+        address = address[: front - 1] + "…" + address[len(address) - (room - front) :]
+    return head + address
 
 
 class Feeds(commands.Cog):

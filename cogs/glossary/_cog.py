@@ -33,6 +33,7 @@ from cogs.glossary._render import (
     search_page,
     suggestion_embed,
 )
+from cogs.glossary._summary import alias_reply, import_summary
 from cogs.glossary._views import DYNAMIC_ITEMS, review_view, send_term
 
 ALL_ITEMS = (*DYNAMIC_ITEMS, *MINE_ITEMS, *REMOVE_ITEMS)
@@ -192,8 +193,7 @@ class GlossaryAdmin(ModeratorGroup):
         await self._record(
             interaction, "glossary.alias", updated.name, ("-" if remove else "+") + alias
         )
-        listed = ", ".join(updated.aliases) or "none"
-        await send_private(interaction, f"{updated.name} is also called: {listed}.")
+        await send_private(interaction, alias_reply(updated.name, updated.aliases))
 
     @app_commands.autocomplete(term=term_choices)
     @app_commands.command(name="history", description="Every change to a term: who, when, what")
@@ -255,32 +255,23 @@ class GlossaryAdmin(ModeratorGroup):
             )
         terms = parse_import(await file.read())
         plan = await self.bot.services.glossary.plan_import(guild_id, terms)
-        summary = (
-            f"This file would add {len(plan.add)} terms and update {len(plan.update)}; "
-            f"{len(plan.unchanged)} are unchanged."
-        )
-        if plan.problems:
-            summary += "\nThese entries will be skipped:\n" + "\n".join(
-                f"• {p}" for p in plan.problems[:10]
-            )
-        if plan.add:
-            summary += "\nNew: " + clip(", ".join(plan.add), 600)
-        if plan.update:
-            summary += "\nUpdated: " + clip(", ".join(plan.update), 600)
+        summary = import_summary(plan)  # built to fit before anything is saved
         if not plan.add and not plan.update:
             await send_private(interaction, summary + "\nThere is nothing to import.")
             return
+
+        done = f"Imported. {summary}"
 
         async def confirmed(click: discord.Interaction[Any]) -> None:
             await self.bot.services.glossary.apply_import(guild_id, click.user.id, plan)
             await self._record(
                 click, "glossary.import", file.filename, f"+{len(plan.add)} ~{len(plan.update)}"
             )
-            await click.response.edit_message(content=f"Imported. {summary}", view=None)
+            await click.response.edit_message(content=done, view=None)
 
         await send_private(
             interaction,
-            clip(summary, 1900),
+            summary,
             view=ConfirmView(interaction.user.id, "Import", confirmed),
         )
 

@@ -9,6 +9,7 @@ import discord
 
 from bot.client import Alongside
 from bot.db.glossary import Suggestion, Term
+from bot.db.glossary_reviews import ReviewPosts
 from bot.errors import NotInServer
 from bot.glossary.model import (
     DEFINITION_MAX,
@@ -28,6 +29,7 @@ from cogs.glossary._views import approve, reject, review_view
 log = logging.getLogger(__name__)
 
 PARAGRAPH = discord.TextStyle.paragraph
+ALIASES_FIELD_MAX = 4000  # Discord: a text input holds at most 4,000 characters
 
 
 def _bot(interaction: discord.Interaction[Any]) -> Alongside:
@@ -46,10 +48,12 @@ async def post_for_review(
     if not isinstance(channel, discord.TextChannel):
         return False
     try:
-        await channel.send(embed=embed, view=review_view(kind, item_id))
+        sent = await channel.send(embed=embed, view=review_view(kind, item_id))
     except discord.HTTPException:
         log.warning("Could not post to the glossary review channel", exc_info=True)
         return False
+    # Kept so a decision made from a private copy (/mod glossary pending) marks this message.
+    await ReviewPosts(bot.services.db).remember(guild.id, kind, item_id, channel.id, sent.id)
     return True
 
 
@@ -195,10 +199,11 @@ class EditTermModal(SafeModal, title="Edit a glossary term"):
         label="Definition", custom_id="definition", style=PARAGRAPH, max_length=DEFINITION_MAX
     )
     aliases = discord.ui.TextInput[Any](
-        label="Other names, separated by commas",
+        label="Other names, one per line",
         custom_id="aliases",
+        style=PARAGRAPH,
         required=False,
-        max_length=1000,
+        max_length=ALIASES_FIELD_MAX,
     )
     contested_note = discord.ui.TextInput[Any](
         label="If contested: what the debate is about",
@@ -213,7 +218,14 @@ class EditTermModal(SafeModal, title="Edit a glossary term"):
         self.term = term
         self.name.default = term.name
         self.definition.default = term.definition
-        self.aliases.default = ", ".join(term.aliases)
+        listed = "\n".join(term.aliases)
+        # Pre-fill only what fits; if every alias can't be shown, leave them out of the form
+        # and keep them as they are, rather than saving a shortened list.
+        self.edits_aliases = len(listed) <= ALIASES_FIELD_MAX
+        if self.edits_aliases:
+            self.aliases.default = listed
+        else:
+            self.remove_item(self.aliases)
         self.contested_note.default = term.contested_note
 
     async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
@@ -227,7 +239,7 @@ class EditTermModal(SafeModal, title="Edit a glossary term"):
         fields = TermFields(
             name=self.name.value,
             definition=self.definition.value,
-            aliases=tuple(a.strip() for a in self.aliases.value.split(",") if a.strip()),
+            aliases=self._aliases(current.aliases),
             contested=bool(note),
             contested_note=note,
             related=current.related,
@@ -244,4 +256,13 @@ class EditTermModal(SafeModal, title="Edit a glossary term"):
             "",
             bot.services.clock.now(),
         )
-        await send_private(interaction, f"Saved. {term.name} now reads as you wrote it.")
+        kept = (
+            "" if self.edits_aliases else " Its other names are unchanged (`/mod glossary alias`)."
+        )
+        await send_private(interaction, f"Saved. {term.name} now reads as you wrote it.{kept}")
+
+    def _aliases(self, current: tuple[str, ...]) -> tuple[str, ...]:
+        """Read one alias a line (commas are allowed inside an alias), or keep the current ones."""
+        if not self.edits_aliases:
+            return current
+        return tuple(line.strip() for line in self.aliases.value.splitlines() if line.strip())

@@ -12,7 +12,8 @@ from bot.components import ID_PATTERN, ButtonSpec, Guarded, ModeratorOnly
 from bot.errors import UserFacingError
 from bot.interactions import bot_of, guild_of, tell_member
 from bot.replies import SafeView, send_private
-from cogs.glossary._render import decided, entry_pages
+from cogs.glossary._decided import answer_decided
+from cogs.glossary._render import entry_pages
 
 log = logging.getLogger(__name__)
 
@@ -93,17 +94,6 @@ async def send_term(
 # ----- review ---------------------------------------------------------------------------------
 
 
-async def _mark_message(interaction: discord.Interaction[Any], outcome: str) -> None:
-    """Show on the review message what was decided, and remove its buttons."""
-    message = interaction.message
-    if message is None or not message.embeds:
-        return
-    try:
-        await message.edit(embed=decided(message.embeds[0], outcome), view=None)
-    except discord.HTTPException:
-        log.warning("Could not update a glossary review message", exc_info=True)
-
-
 async def approve(
     interaction: discord.Interaction[Any], kind: str, item_id: int, **edits: str
 ) -> None:
@@ -132,8 +122,13 @@ async def approve(
     await bot.services.audit.record(
         guild_id, interaction.user.id, "glossary.approve", term.name, "", now
     )
-    await send_private(interaction, f"Approved: {term.name} is in the glossary.")
-    await _mark_message(interaction, f"Approved by {interaction.user.display_name}")
+    await answer_decided(
+        interaction,
+        kind,
+        item_id,
+        f"Approved by {interaction.user.display_name}",
+        f"Approved: {term.name} is in the glossary.",
+    )
     await tell_member(
         bot,
         author_id,
@@ -171,8 +166,13 @@ async def reject(
         reason,
         bot.services.clock.now(),
     )
-    await send_private(interaction, "Declined. The contributor has been told, privately.")
-    await _mark_message(interaction, f"Declined by {interaction.user.display_name}: {reason}")
+    await answer_decided(
+        interaction,
+        kind,
+        item_id,
+        f"Declined by {interaction.user.display_name}: {reason}",
+        "Declined. The contributor has been told, privately.",
+    )
     await tell_member(
         bot,
         author_id,

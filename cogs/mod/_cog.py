@@ -12,12 +12,13 @@ from discord.ext import commands
 
 from bot.client import Alongside
 from bot.errors import NotInServer, UserFacingError
-from bot.guild_settings import Kind, format_value, parse_value, suggest_timezones
+from bot.guild_settings import format_value, parse_value
 from bot.moderation import ModeratorGroup
 from bot.paging import chunk_lines, send_pages
 from bot.replies import send_private
 from bot.settings_transfer import export_settings, plan_import
 from bot.views import ConfirmView
+from cogs.mod._choices import value_choices
 from cogs.mod._lookup import DiscordLookup
 from cogs.mod._setup import run_setup
 
@@ -95,24 +96,13 @@ class SettingsGroup(ModeratorGroup):
     async def value_choices(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        """Offer values that fit the chosen setting's type."""
+        """Offer what was typed first, then values that fit the chosen setting's type."""
         key = getattr(interaction.namespace, "key", "") or ""
         try:
             spec = self.bot.services.registry.get(str(key))
         except UserFacingError:
             return []
-        options: list[str] = []
-        if spec.kind is Kind.TIMEZONE:
-            options = suggest_timezones(current)
-        elif spec.kind is Kind.BOOLEAN:
-            options = ["yes", "no"]
-        elif spec.kind is Kind.CHANNEL and interaction.guild is not None:
-            options = [f"#{c.name}" for c in interaction.guild.text_channels]
-        elif spec.kind is Kind.ROLE and interaction.guild is not None:
-            options = [f"@{r.name}" for r in interaction.guild.roles if not r.is_default()]
-        needle = current.strip().lower()
-        options = [o for o in options if needle in o.lower()] + ["default"]
-        return [app_commands.Choice(name=o[:100], value=o[:100]) for o in options[:25]]
+        return value_choices(spec, interaction.guild, current)
 
     @app_commands.command(name="export", description="Download this server's settings as a file")
     async def export(self, interaction: discord.Interaction) -> None:

@@ -12,6 +12,7 @@ from bot.client import Alongside
 from bot.errors import NotInServer, UserFacingError
 from bot.guild_settings import format_value
 from bot.moderation import ModeratorGroup, is_moderator
+from bot.paging import chunk_lines, send_pages
 from bot.replies import send_private
 
 NUMBERS = re.compile(r"\d+")
@@ -160,17 +161,18 @@ class UnsaidModGroup(ModeratorGroup):
                 if b.under_previous_key
                 else ""
             )
-            for b in blocks[:40]
+            for b in blocks
         ]
-        more = f"\n…and {len(blocks) - 40} more." if len(blocks) > 40 else ""
-        embed = discord.Embed(
-            title=f"Unsaid blocks ({len(blocks)})",
-            description="\n".join(lines)
-            + more
-            + "\n\nAlongside can't tell you who any of these are, or whether two are the "
-            "same person.",
+        note = (
+            "\n\nAlongside can't tell you who any of these are, or whether two are the same person."
         )
-        await send_private(interaction, embed=embed)
+        pages = [
+            discord.Embed(
+                title=f"Unsaid blocks ({len(blocks)})", description="\n".join(chunk) + note
+            )
+            for chunk in chunk_lines(lines, per_page=25)
+        ]
+        await send_pages(interaction, pages)
 
     @app_commands.command(name="unblock", description="Let a blocked anonymous author share again")
     @app_commands.describe(block="The block's id, like B-7K3QD9 (see /mod unsaid blocks)")
