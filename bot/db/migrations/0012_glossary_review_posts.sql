@@ -3,7 +3,7 @@
 -- Holds only the bot's own message ids: nothing a member wrote, and no member id.
 CREATE TABLE glossary_review_posts (
     guild_id   INTEGER NOT NULL,
-    kind       TEXT    NOT NULL CHECK (kind IN ('s', 'p')),
+    kind       TEXT    NOT NULL CHECK (kind IN ('s', 'p', 'e')),
     item_id    INTEGER NOT NULL,
     channel_id INTEGER NOT NULL,
     message_id INTEGER NOT NULL,
