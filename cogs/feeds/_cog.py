@@ -18,7 +18,7 @@ from bot.moderation import ModeratorGroup
 from bot.paging import chunk_lines, send_pages
 from bot.replies import send_private
 from bot.scheduler import Scheduler
-from bot.text import clip
+from bot.text import as_words, clip
 from cogs.feeds._render import DiscordPoster, render_post
 
 log = logging.getLogger(__name__)
@@ -64,9 +64,9 @@ def describe(health: FeedHealth) -> str:
     if feed.include_words or feed.exclude_words:
         parts = []
         if feed.include_words:
-            parts.append("only pieces mentioning " + ", ".join(feed.include_words))
+            parts.append("only pieces mentioning " + as_words(", ".join(feed.include_words)))
         if feed.exclude_words:
-            parts.append("never pieces mentioning " + ", ".join(feed.exclude_words))
+            parts.append("never pieces mentioning " + as_words(", ".join(feed.exclude_words)))
         lines.append("Filters: " + "; ".join(parts))
     if feed.consecutive_failures:
         lines.append(
@@ -289,8 +289,8 @@ class FeedsGroup(ModeratorGroup):
         shown_exclude = ", ".join(current.exclude_words) or "nothing"
         await send_private(
             interaction,
-            f"Feed #{feed} posts pieces mentioning {discord.utils.escape_markdown(shown_include)}"
-            f", except those mentioning {discord.utils.escape_markdown(shown_exclude)}.",
+            f"Feed #{feed} posts pieces mentioning {as_words(shown_include)}"
+            f", except those mentioning {as_words(shown_exclude)}.",
         )
 
     @remove.autocomplete("feed")

@@ -14,8 +14,8 @@ from bot.prompts.library import NOTE_MAX, TEXT_MAX
 from bot.prompts.rules import clean_text
 from bot.prompts.service import JOURNAL_MAX, Drawn
 from bot.prompts.settings import REVIEW_KEY
-from bot.replies import NO_PINGS, SafeModal, defer_privately, send_private
-from bot.text import clip
+from bot.replies import MESSAGE_LIMIT, NO_PINGS, SafeModal, defer_privately, send_private
+from bot.text import as_words, clip
 from cogs.reflect._render import suggestion_embed
 from cogs.reflect._views import mark_review, review_view
 from cogs.support import support_embed
@@ -95,6 +95,12 @@ class ShareModal(SafeModal, title="Share in the thread"):
                 embed=await support_embed(bot, interaction.guild_id),
             )
             return
+        shown = f"{interaction.user.mention} shared:\n>>> {as_words(words)}"
+        if len(shown) > MESSAGE_LIMIT:
+            raise UserFacingError(
+                "Your answer has many characters such as < [ ] and \\ that need extra room "
+                "when posted, so it doesn't fit in one message. Please shorten it a little."
+            )
         await defer_privately(interaction)
         channel = bot.get_channel(self.thread_id)
         if not isinstance(channel, discord.Thread):
@@ -106,9 +112,7 @@ class ShareModal(SafeModal, title="Share in the thread"):
                 raise UserFacingError("That thread is gone, so I couldn't post there.")
             channel = fetched
         try:
-            await channel.send(
-                f"{interaction.user.mention} shared:\n>>> {words}", allowed_mentions=NO_PINGS
-            )
+            await channel.send(shown, allowed_mentions=NO_PINGS)
         except discord.HTTPException:
             raise UserFacingError(
                 "I couldn't post in that thread (it may be locked). Nothing was shared."
