@@ -16,7 +16,7 @@ from bot.guild_settings import Kind, format_value, parse_value, suggest_timezone
 from bot.moderation import ModeratorGroup
 from bot.paging import chunk_lines, send_pages
 from bot.replies import send_private
-from bot.settings_transfer import export_settings, plan_import
+from bot.settings_transfer import check_size, export_settings, plan_import
 from bot.views import ConfirmView
 from cogs.mod._lookup import DiscordLookup
 from cogs.mod._setup import run_setup
@@ -142,6 +142,7 @@ class SettingsGroup(ModeratorGroup):
         """Check every value against this server, show what would change, apply on confirm."""
         guild = _guild(interaction)
         services = self.bot.services
+        check_size(file.size)
         current = await services.settings.all(guild.id)
         plan = plan_import(services.registry, await file.read(), DiscordLookup(guild), current)
         summary = "\n".join(f"• {line}" for line in plan.shown) or "Nothing would change."
