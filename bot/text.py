@@ -6,7 +6,7 @@ import itertools
 import re
 import sys
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 # Characters that draw nothing but can carry a payload or reorder text: every format character
 # (zero-width, bidirectional controls, the tag block), C0/C1 controls other than newline, tab
@@ -65,10 +65,10 @@ def _blank(code: int) -> bool:
     return (kind == "Zs" and code != 0x20) or code in _BLANK_LETTERS
 
 
-def _char_class(test: Callable[[int], bool]) -> str:
+def _char_class(test: Callable[[int], bool], codes: Iterable[int]) -> str:
     parts: list[str] = []
     start: int | None = None
-    for code in _codes():
+    for code in codes:
         inside = code <= sys.maxunicode and test(code)
         if inside and start is None:
             start = code
@@ -79,8 +79,9 @@ def _char_class(test: Callable[[int], bool]) -> str:
     return "[" + "".join(parts) + "]"
 
 
-INVISIBLE = re.compile(_char_class(_dropped))
-BLANKS = re.compile(_char_class(_blank))
+INVISIBLE = re.compile(_char_class(_dropped, _codes()))
+# Every space separator is in the first plane; the one blank symbol beyond it is added.
+BLANKS = re.compile(_char_class(_blank, (*range(0x10000), 0x1D159, 0x1D15A)))
 LINE_BREAKS = re.compile("[\u2028\u2029]")
 JUDGED = re.compile("[\u200d\ufe0e\ufe0f]")
 MENTION = re.compile(r"<(@[!&]?|#)\d+>|@(everyone|here)\b")
