@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import unicodedata
+from datetime import UTC, datetime
 
 import pytest
 
@@ -168,3 +169,30 @@ async def test_a_prompt_suggestion_shows_masked_links_literally(
     review = world.mod_channel.last_message
     assert live_markup(review.embeds[0].description) == []
     assert visible(review.embeds[0].description) == suggested
+
+
+async def test_a_prompt_thread_share_shows_mentions_and_links_literally(world: World) -> None:
+    await world.services.settings.set_many(
+        world.guild.id, {"quiet_hours_start": "00:00", "quiet_hours_end": "00:00"}
+    )
+    await world.moderator.slash(
+        world.general,
+        "mod prompts schedule",
+        channel=world.general,
+        cadence="daily",
+        time="12:00",
+        theme="solidarity",
+    )
+    reflect = world.bot.get_cog("Reflect")
+    assert reflect is not None
+    world.services.clock.set(datetime(2026, 1, 14, 12, 0, tzinfo=UTC))  # type: ignore[attr-defined]
+    await reflect.tick()  # type: ignore[attr-defined]
+    [post] = [m for m in world.general.history() if m.embeds]
+    [thread] = world.general.threads
+    form = await world.member.click(post, label="Share in the thread")
+    await world.member.submit_modal(form, {"answer": HOSTILE})
+    shared = thread.last_message
+    assert shared is not None and shared.content.startswith(f"<@{world.member.id}> shared:")
+    words = shared.content.split(">>> ", 1)[1]
+    assert live_markup(words) == []
+    assert visible(words) == HOSTILE
