@@ -166,3 +166,15 @@ async def test_nested_cdata_never_shows_markup_as_text(
     shown = preview.post.description
     assert "Hello" in shown
     assert "script" not in shown and "CDATA" not in shown and "alert" not in shown
+
+
+async def test_the_parsing_process_holds_none_of_the_bots_secrets(
+    feeds: FeedsService, server: FeedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DISCORD_TOKEN", "secret-token-for-this-test")
+    server.serve("/small", rss2("Blog", items(1)))
+    await feeds.preview(server.url("/small"))
+    [worker] = feeds.parser.worker_pids()
+    environment = Path(f"/proc/{worker}/environ").read_bytes()
+    assert b"secret-token-for-this-test" not in environment
+    assert b"DISCORD_TOKEN" not in environment

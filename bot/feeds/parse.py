@@ -1,4 +1,4 @@
-"""Turn fetched bytes into clean items. Runs in a worker thread: nothing here touches the loop.
+"""Turn fetched bytes into clean items. Runs in a sandbox process (bot.feeds.sandbox).
 
 feedparser is only ever handed bytes, so it never fetches anything itself.
 """

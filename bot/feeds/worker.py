@@ -77,10 +77,14 @@ class ParserPool:
         return [w.pid for w in (*self._idle, *self._busy) if w.process.returncode is None]
 
     async def _spawn(self) -> _Worker:
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(
-            p for p in (str(PROJECT_ROOT), env.get("PYTHONPATH", "")) if p
-        )
+        # A bare environment: the bot's token and settings never reach the parsing process.
+        env = {
+            "PATH": os.environ.get("PATH", ""),
+            "PYTHONPATH": os.pathsep.join(
+                p for p in (str(PROJECT_ROOT), os.environ.get("PYTHONPATH", "")) if p
+            ),
+            "PYTHONIOENCODING": "utf-8",
+        }
         process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
