@@ -87,13 +87,22 @@ JUDGED = re.compile("[\u200d\ufe0e\ufe0f]")
 MENTION = re.compile(r"<(@[!&]?|#)\d+>|@(everyone|here)\b")
 
 
+# Emoji outside the symbol categories, which take a presentation selector too.
+_EMOJI_PUNCTUATION = frozenset("\u203c\u2049\u2139\u3030\u303d")
+_KEYCAP = "\u20e3"
+
+
 def _emoji_like(char: str) -> bool:
-    return unicodedata.category(char) in ("So", "Sk") or ord(char) in _EMOJI_PLANES
+    return (
+        unicodedata.category(char) in ("So", "Sk", "Sm")
+        or ord(char) in _EMOJI_PLANES
+        or char in _EMOJI_PUNCTUATION
+    )
 
 
 def _judge(match: re.Match[str]) -> str:
-    """Keep one emoji presentation selector after a visible character, and a zero-width
-    joiner between two emoji; any other use hides something."""
+    """Keep one presentation selector after an emoji (or a keycap's digit), and a zero-width
+    joiner between two emoji; any other use hides something (one bit per letter, say)."""
     text, at = match.string, match.start()
     before = text[at - 1] if at else ""
     after = text[at + 1] if at + 1 < len(text) else ""
@@ -101,8 +110,8 @@ def _judge(match: re.Match[str]) -> str:
     if char == "\u200d":
         joined = before == "\ufe0f" or (before != "" and _emoji_like(before))
         return char if joined and after != "" and _emoji_like(after) else ""
-    shown = before != "" and not before.isspace() and JUDGED.match(before) is None
-    return char if shown and INVISIBLE.match(before) is None else ""
+    keycap = before in "0123456789#*" and after == _KEYCAP
+    return char if before != "" and (_emoji_like(before) or keycap) else ""
 
 
 def _drop_invisible(text: str) -> str:

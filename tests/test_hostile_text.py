@@ -69,7 +69,10 @@ def test_no_invisible_or_blank_drawing_character_survives_the_cleaner() -> None:
 
 def test_zero_width_joiners_and_variation_selectors_hide_nothing_but_emoji_stay_whole() -> None:
     assert strip_invisible("I’m ok ❤️ 👩‍💻 ✌🏽") == "I’m ok ❤️ 👩‍💻 ✌🏽"
-    assert strip_invisible("a\u200db\ufe0f\ufe0f\u200d\u200dc") == "ab\ufe0fc"
+    assert strip_invisible("I’m ok ❤️‍🔥 1️⃣ ‼️ 🏳️‍🌈") == "I’m ok ❤️‍🔥 1️⃣ ‼️ 🏳️‍🌈"
+    assert strip_invisible("a\u200db\ufe0f\ufe0f\u200d\u200dc❤\ufe0f\ufe0f") == "abc❤\ufe0f"
+    # One selector after some letters and not others would spell out bits; none is kept.
+    assert strip_invisible("h\ufe0fel\ufe0el\ufe0fo") == "hello"
     steganography = "hi" + "".join(chr(0xFE00 + n % 14) + chr(0xE0100 + n) for n in range(40))
     assert strip_invisible(steganography) == "hi"
 
