@@ -326,3 +326,13 @@ def test_feed_embeds_stay_within_discord_limits() -> None:
     assert len(embed) <= 6000
     assert mentions.to_dict()["parse"] == []
     assert isinstance(embed, discord.Embed)
+
+
+async def test_an_address_with_an_impossible_host_is_explained_kindly(world: World) -> None:
+    result = await world.moderator.slash(
+        world.general, "mod feeds add", url="åß∂ƒ©˙∆˚¬…æ", channel=world.general
+    )
+    assert result.ephemeral
+    said = result.followups[-1].content if result.followups else result.response.content
+    assert "doesn't look like a web address" in said
+    assert "went wrong" not in said
