@@ -104,7 +104,7 @@ class ParserPool:
         if self._closed:
             raise FeedParseError("Alongside is shutting down")
         async with self._slots:
-            worker = self._idle.pop() if self._idle else await self._spawn()
+            worker = await self._ready_worker()
             self._busy.add(worker)
             keep = False
             try:
@@ -131,6 +131,14 @@ class ParserPool:
                     self._idle.append(worker)
                 else:
                     await worker.kill()
+
+    async def _ready_worker(self) -> _Worker:
+        while self._idle:
+            worker = self._idle.pop()
+            if worker.process.returncode is None:
+                return worker
+            await worker.kill()  # ended on its own since its last parse: reap it
+        return await self._spawn()
 
     def _read(self, message: dict[str, object], worker: _Worker) -> ParsedFeed:
         if "error" in message:
