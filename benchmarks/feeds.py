@@ -7,7 +7,7 @@ measured in the same run on the same bytes:
 - poll cycle: a naive reader with the same concurrency that GETs every feed without
   validators and runs feedparser on each body inside the event loop;
 - parse: `feedparser.parse` alone on the same bytes, so the ratio is the cost of Alongside's
-  cleaning (HTML to text, link checks, identities) and of the worker-thread hop.
+  cleaning (HTML to text, link checks, identities) and of the worker-process hop.
 """
 
 from __future__ import annotations
@@ -217,7 +217,7 @@ def parse_rates(sample: bytes, rounds: int) -> tuple[float, float, int]:
 
 
 async def pool_rate(sample: bytes, rounds: int, items: int) -> float:
-    """Items per second through the worker pool (thread hop and time limit included)."""
+    """Items per second through the worker pool (process hop and time limit included)."""
     pool = ParserPool(workers=2, timeout=10)
     try:
         started = time.perf_counter()
@@ -226,7 +226,7 @@ async def pool_rate(sample: bytes, rounds: int, items: int) -> float:
         )
         return items * rounds / (time.perf_counter() - started)
     finally:
-        pool.close()
+        await pool.close()
 
 
 async def run(feeds: int, items: int, changed_share: float, concurrency: int) -> None:

@@ -48,16 +48,29 @@ def export_settings(
     return "\n".join(lines) + "\n"
 
 
+def check_size(size: int) -> None:
+    """Refuse a file too large to be a settings file, before anything downloads it."""
+    if size > MAX_BYTES:
+        raise UserFacingError(
+            f"That file is {size // 1024:,} KiB; a settings file is at most "
+            f"{MAX_BYTES // 1024} KiB. Use /mod settings export to make one."
+        )
+
+
 def plan_import(
     registry: SettingsRegistry, data: bytes, lookup: GuildLookup, current: dict[str, Any]
 ) -> SettingsPlan:
     """Validate every value in the file against this server; change nothing."""
-    if len(data) > MAX_BYTES:
-        raise UserFacingError("That file is too large to be an Alongside settings file.")
+    check_size(len(data))
     try:
         raw = tomllib.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise UserFacingError(f"That file isn't a valid settings file: {error}.") from None
+    except RecursionError:
+        raise UserFacingError(
+            "That file nests lists or tables too deeply to be a settings file. "
+            "Use /mod settings export to make one."
+        ) from None
     table = raw.get("settings")
     if not isinstance(table, dict) or not table:
         raise UserFacingError("That file has no [settings] table to import.")
@@ -67,6 +80,8 @@ def plan_import(
     for key, value in table.items():
         try:
             spec = registry.get(str(key))
+            if not isinstance(value, str | bool | int | float):
+                raise UserFacingError("the value must be text, a number, or yes/no")
             typed = "yes" if value is True else "no" if value is False else str(value)
             parsed = parse_value(spec, typed, lookup)
         except UserFacingError as error:

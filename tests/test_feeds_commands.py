@@ -16,6 +16,7 @@ from bot.services import Services, build_services
 from bot.timeutil import ManualClock
 from cogs.feeds._cog import Feeds
 from tests.conftest import World
+from tests.discord_markdown import live_markup, visible
 from tests.feedserver import HTML_PAGE, FeedServer, items, make_feeds, rss2
 
 
@@ -326,3 +327,30 @@ def test_feed_embeds_stay_within_discord_limits() -> None:
     assert len(embed) <= 6000
     assert mentions.to_dict()["parse"] == []
     assert isinstance(embed, discord.Embed)
+
+
+async def test_an_address_with_an_impossible_host_is_explained_kindly(world: World) -> None:
+    result = await world.moderator.slash(
+        world.general, "mod feeds add", url="åß∂ƒ©˙∆˚¬…æ", channel=world.general
+    )
+    assert result.ephemeral
+    said = result.followups[-1].content if result.followups else result.response.content
+    assert "doesn't look like a web address" in said
+    assert "went wrong" not in said
+
+
+async def test_filter_words_are_shown_as_words(world: World, server: FeedServer) -> None:
+    server.serve("/feed", rss2("Peer Voices", items(1)))
+    await add_feed(world, server)
+    words = "<@&444444444444444444>, [help](https://evil.example/x), @everyone"
+    filters = await world.moderator.slash(
+        world.general, "mod feeds filters", feed=1, include=words, exclude="<#333333333333333333>"
+    )
+    said = filters.response.content
+    assert live_markup(said) == []
+    assert words in visible(said) and "<#333333333333333333>" in visible(said)
+    listed = await world.moderator.slash(world.general, "mod feeds list")
+    text = listed.response.embeds[0].description
+    [line] = [line for line in text.splitlines() if line.startswith("Filters:")]
+    assert live_markup(line) == []
+    assert words in visible(line)

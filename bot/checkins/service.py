@@ -21,7 +21,7 @@ from bot.db.ledger import OccurrenceLedger
 from bot.errors import UserFacingError
 from bot.guild_settings import GuildSettings
 from bot.safety import Safety
-from bot.text import strip_invisible
+from bot.text import renders_blank, strip_invisible
 from bot.timeutil import Clock
 
 NOTE_LIMIT = 1000
@@ -63,7 +63,7 @@ def clean_note(note: str | None) -> str | None:
         raise UserFacingError(
             f"Your note can be up to {NOTE_LIMIT:,} characters; that was {len(cleaned):,}."
         )
-    return cleaned or None
+    return None if renders_blank(cleaned) else cleaned
 
 
 def _plain(value: Any) -> Any:

@@ -1,4 +1,4 @@
-"""Turn fetched bytes into clean items. Runs in a worker thread: nothing here touches the loop.
+"""Turn fetched bytes into clean items. Runs in a sandbox process (bot.feeds.sandbox).
 
 feedparser is only ever handed bytes, so it never fetches anything itself.
 """
@@ -50,10 +50,11 @@ FORMATS = {
 }
 TRACKING_PARAMS = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid", "ref_src")
 # Entity declarations are how "billion laughs" and external-entity attacks work; feeds have no
-# need for them, so a document declaring any is refused before a parser sees it.
-ENTITY_MARKERS = tuple(
-    "<!ENTITY".encode(codec) for codec in ("utf-8", "utf-16-le", "utf-16-be", "utf-32-le")
-)
+# need for them, so a document declaring any is refused before a parser sees it. The check is
+# made on the text as feedparser decodes it (any charset Python knows: cp037, utf-7, utf-16…),
+# and feedparser is then given exactly that checked text, as UTF-8.
+ENTITY_DECLARATION = re.compile(rb"<!\s*ENTITY", re.IGNORECASE)
+CHECKED_TYPE = "application/xml; charset=utf-8"
 
 
 class FeedParseError(Exception):
@@ -271,6 +272,8 @@ def _parse_json_feed(data: bytes, base: str) -> ParsedFeed | None:
         document = json.loads(data)
     except (ValueError, UnicodeDecodeError):
         return None
+    except RecursionError:
+        raise FeedParseError("the JSON Feed is nested too deeply to be read") from None
     if not isinstance(document, dict):
         return None
     version = str(document.get("version", ""))
@@ -284,23 +287,34 @@ def _parse_json_feed(data: bytes, base: str) -> ParsedFeed | None:
     return ParsedFeed(clip(title, TITLE_LIMIT), label, _build_items(_raw_items_json(items, base)))
 
 
+def _decoded_as_feedparser_would(data: bytes, content_type: str) -> bytes:
+    """Return the feed as UTF-8, decoded by feedparser's own rules, with no entity declared."""
+    found: dict[str, Any] = {}
+    headers = {"content-type": content_type or "application/xml"}
+    converted: bytes = feedparser.encodings.convert_to_utf8(headers, data, found)
+    if not found.get("encoding"):
+        raise FeedParseError("the feed's character encoding couldn't be worked out")
+    if ENTITY_DECLARATION.search(converted):
+        raise FeedParseError(
+            "the feed declares XML entities, which Alongside refuses because they can be used "
+            "to overload a reader"
+        )
+    return converted
+
+
 def parse_feed(data: bytes, url: str, content_type: str = "") -> ParsedFeed:
     """Parse RSS, Atom or JSON Feed bytes into clean items, or raise FeedParseError."""
     if not data.strip():
         raise FeedParseError("the site sent an empty answer instead of a feed")
     head = data[: 64 * 1024]
-    if any(marker in data for marker in ENTITY_MARKERS):
-        raise FeedParseError(
-            "the feed declares XML entities, which Alongside refuses because they can be used "
-            "to overload a reader"
-        )
     if "json" in content_type.lower() or head.lstrip()[:1] == b"{":
         parsed_json = _parse_json_feed(data, url)
         if parsed_json is not None:
             return parsed_json
-    headers = {"content-location": url, "content-type": content_type or "application/xml"}
+    checked = _decoded_as_feedparser_would(data, content_type)
+    headers = {"content-location": url, "content-type": CHECKED_TYPE}
     parsed = feedparser.parse(
-        data, response_headers=headers, resolve_relative_uris=False, sanitize_html=False
+        checked, response_headers=headers, resolve_relative_uris=False, sanitize_html=False
     )
     items = _build_items(_raw_items_feedparser(parsed.entries, url))
     version = str(parsed.get("version") or "")

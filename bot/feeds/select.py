@@ -10,7 +10,7 @@ from bot.errors import UserFacingError
 from bot.feeds.models import FeedItem
 from bot.feeds.text import safe_http_url
 from bot.safety import normalise
-from bot.text import clip, strip_invisible
+from bot.text import clip, renders_blank, strip_invisible
 
 NONCE_PREFIX = "af"
 NONCE_LENGTH = 24  # Discord accepts nonces of at most 25 characters
@@ -43,7 +43,7 @@ def parse_words(text: str | None, limit: int = 20) -> tuple[str, ...]:
     words: list[str] = []
     for part in text.split(","):
         word = strip_invisible(part).strip()
-        if word and word.lower() not in (w.lower() for w in words):
+        if word and not renders_blank(word) and word.lower() not in (w.lower() for w in words):
             words.append(clip(word, 50))
     if len(words) > limit:
         raise UserFacingError(f"Please give at most {limit} keywords (separated by commas).")

@@ -60,6 +60,7 @@ class FeedLimits:
     max_backoff: timedelta = timedelta(hours=12)
     parse_timeout: float = 10.0
     parse_workers: int = 2
+    parse_memory_mib: int = 768
     due_batch: int = 500
     outbox_batch: int = 50
     max_send_attempts: int = 5
@@ -111,7 +112,9 @@ class FeedsService:
         self._questions = questions
         self._rng = rng or random.Random()
         self._parser = ParserPool(
-            workers=self.limits.parse_workers, timeout=self.limits.parse_timeout
+            workers=self.limits.parse_workers,
+            timeout=self.limits.parse_timeout,
+            memory_mib=self.limits.parse_memory_mib,
         )
         self._poll_lock = asyncio.Lock()
         self.outbox = Outbox(
@@ -140,10 +143,15 @@ class FeedsService:
             topics=TopicMatcher.from_data(config.data_dir),
         )
 
+    @property
+    def parser(self) -> ParserPool:
+        """The pool of sandboxed parsing processes."""
+        return self._parser
+
     async def close(self) -> None:
         """Close network connections and the parser pool."""
         await self.fetcher.close()
-        self._parser.close()
+        await self._parser.close()
 
     # Moderator actions ------------------------------------------------------------------------
 

@@ -139,6 +139,12 @@ class _TextExtractor(HTMLParser):
         if not self._skip_depth:
             self.out.parts.append(data)
 
+    def close(self) -> None:
+        """Finish, dropping an unfinished tag, comment or CDATA section instead of showing it."""
+        if self.rawdata.lstrip().startswith("<"):
+            self.rawdata = ""
+        super().close()
+
 
 def tidy_whitespace(text: str) -> str:
     """Collapse runs of spaces, trim each line and keep at most one blank line."""
@@ -184,13 +190,14 @@ def safe_http_url(value: str | None, base: str | None = None) -> str | None:
         url = yarl.URL(candidate)
         if not url.is_absolute() and base:
             url = yarl.URL(base).join(url)
-    except (ValueError, TypeError):
+        # Reading the host decodes it (IDNA), which fails on names no DNS could hold.
+        if url.scheme not in ("http", "https") or not url.host:
+            return None
+        if url.user is not None or url.password is not None:
+            return None
+        text = str(url)
+    except (ValueError, TypeError):  # UnicodeError is a ValueError
         return None
-    if url.scheme not in ("http", "https") or not url.host:
-        return None
-    if url.user is not None or url.password is not None:
-        return None
-    text = str(url)
     return text if len(text) <= MAX_URL_LENGTH else None
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.db.glossary import Perspective, Source, Term
 from bot.errors import UserFacingError
-from bot.text import MENTION, fold, has_control_characters
+from bot.text import MENTION, fold, has_control_characters, renders_blank, strip_invisible
 
 NAME_MAX = 80
 DEFINITION_MAX = 1000
@@ -42,15 +42,15 @@ class TermFields:
 
 def clean(value: str | None, field: str, limit: int, *, required: bool = True) -> str:
     """Return `value` trimmed, or raise a kind message saying what is wrong with it."""
-    text = (value or "").strip()
-    if not text:
-        if required:
-            raise UserFacingError(f"The {field} is empty. Please write something there.")
-        return ""
-    if has_control_characters(text.replace("\n", "").replace("\t", "")):
+    if has_control_characters(value or ""):
         raise UserFacingError(
             f"The {field} contains invisible or control characters. Please retype it."
         )
+    text = strip_invisible(value or "").strip()
+    if not text or renders_blank(text):
+        if required:
+            raise UserFacingError(f"The {field} is empty. Please write something there.")
+        return ""
     if MENTION.search(text):
         raise UserFacingError(
             f"The {field} mentions someone or a channel. The glossary can't hold mentions, "

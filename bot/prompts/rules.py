@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from bot.errors import UserFacingError
 from bot.guild_settings import TIME_PATTERN, parse_time, parse_timezone
 from bot.recurrence import Cadence, Recurrence, parse_weekday
-from bot.text import MENTION, strip_invisible
+from bot.text import MENTION, renders_blank, strip_invisible
 
 MEMBER_CADENCES = ("daily", "weekdays", "weekly", "fortnightly")
 CHANNEL_CADENCES = (*MEMBER_CADENCES, "monthly")
@@ -18,8 +18,11 @@ NEEDS_DAY = {Cadence.WEEKLY, Cadence.FORTNIGHTLY, Cadence.MONTHLY}
 def clean_text(text: str, limit: int, what: str, *, allow_mentions: bool = False) -> str:
     """Tidy what someone typed, or explain kindly why it can't be used."""
     cleaned = strip_invisible(text).strip()
-    if not cleaned:
-        raise UserFacingError(f"The {what} is empty. Please write something and try again.")
+    if not cleaned or renders_blank(cleaned):
+        raise UserFacingError(
+            f"The {what} would show as blank once invisible characters are taken out. "
+            "Please write something and try again."
+        )
     if len(cleaned) > limit:
         raise UserFacingError(
             f"The {what} can be at most {limit} characters; that was {len(cleaned)}."

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from bot.errors import UserFacingError
-from bot.text import strip_invisible
+from bot.text import as_hidden_words, renders_blank, strip_invisible
 
 MAX_BODY = 4000
 MAX_NOTE = 200
@@ -32,21 +32,19 @@ def has_link(*texts: str) -> bool:
     return any(LINK.search(text) for text in texts if text)
 
 
-def escape_pipes(text: str) -> str:
-    """Escape | so that a spoiler cannot be closed early by what someone wrote."""
-    return text.replace("\\", "\\\\").replace("|", "\\|")
-
-
 def spoiler(text: str) -> str:
-    """Wrap text in a spoiler that stays whole."""
-    return f"||{escape_pipes(text)}||"
+    """Wrap text in a spoiler that stays whole, showing it literally."""
+    return as_hidden_words(text)
 
 
 def check_body(body: str, *, limit: int = MAX_BODY) -> str:
     """Return cleaned words, or explain kindly why they can't be shared."""
     cleaned = clean(body)
-    if not cleaned:
-        raise UserFacingError("There was nothing to share once blank space was removed.")
+    if not cleaned or renders_blank(cleaned):
+        raise UserFacingError(
+            "That would show as blank: once invisible characters and blank space are taken "
+            "out, nothing is left. Please write the words you'd like to share."
+        )
     if len(cleaned) > limit:
         raise UserFacingError(
             f"That is {len(cleaned):,} characters; Unsaid can hold up to {limit:,}. "
@@ -54,7 +52,8 @@ def check_body(body: str, *, limit: int = MAX_BODY) -> str:
         )
     if len(spoiler(cleaned)) > MAX_RENDERED:
         raise UserFacingError(
-            "That has a lot of | and \\ characters, which need extra room when posted. "
+            "That has a lot of characters such as | < [ ] and \\ that need extra room when "
+            "posted. "
             "Please shorten it a little."
         )
     return cleaned
@@ -63,7 +62,7 @@ def check_body(body: str, *, limit: int = MAX_BODY) -> str:
 def check_note(note: str | None) -> str | None:
     """Return a cleaned content note, or None when there isn't one."""
     cleaned = clean(note).replace("\n", " ")
-    if not cleaned:
+    if not cleaned or renders_blank(cleaned):
         return None
     if len(cleaned) > MAX_NOTE:
         raise UserFacingError(f"A content note can be up to {MAX_NOTE} characters.")

@@ -19,7 +19,7 @@ from bot.moderation import ModeratorGroup
 from bot.paging import chunk_lines, send_pages
 from bot.replies import send_private
 from bot.scheduler import Scheduler
-from bot.text import clip, fold
+from bot.text import as_words, as_words_within, clip, fold
 from cogs.feeds._render import DiscordPoster, render_post
 
 log = logging.getLogger(__name__)
@@ -65,9 +65,9 @@ def describe(health: FeedHealth) -> str:
     if feed.include_words or feed.exclude_words:
         parts = []
         if feed.include_words:
-            parts.append("only pieces mentioning " + ", ".join(feed.include_words))
+            parts.append("only pieces mentioning " + as_words(", ".join(feed.include_words)))
         if feed.exclude_words:
-            parts.append("never pieces mentioning " + ", ".join(feed.exclude_words))
+            parts.append("never pieces mentioning " + as_words(", ".join(feed.exclude_words)))
         lines.append("Filters: " + "; ".join(parts))
     if feed.consecutive_failures:
         lines.append(
@@ -312,12 +312,9 @@ class FeedsGroup(ModeratorGroup):
 
 def filters_reply(feed_id: int, feed: FeedRow) -> str:
     """Say what a feed posts; escaped words can double in length, so each list is clipped."""
-    include = discord.utils.escape_markdown(", ".join(feed.include_words) or "anything")
-    exclude = discord.utils.escape_markdown(", ".join(feed.exclude_words) or "nothing")
-    return (
-        f"Feed #{feed_id} posts pieces mentioning {clip(include, 900)}, "
-        f"except those mentioning {clip(exclude, 900)}."
-    )
+    include = as_words_within(", ".join(feed.include_words) or "anything", 900)
+    exclude = as_words_within(", ".join(feed.exclude_words) or "nothing", 900)
+    return f"Feed #{feed_id} posts pieces mentioning {include}, except those mentioning {exclude}."
 
 
 def feed_label(feed: FeedRow, where: str) -> str:

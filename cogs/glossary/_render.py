@@ -6,7 +6,7 @@ import discord
 
 from bot.db.glossary import Perspective, Revision, SearchHit, Suggestion, Term
 from bot.glossary.model import TermEntry
-from bot.text import clip
+from bot.text import as_words, as_words_within, clip
 
 COLOUR = 0x5B8A72
 PAGE_BUDGET = 4500  # characters of perspectives per page, well inside an embed's 6,000
@@ -15,24 +15,28 @@ PAGE_BUDGET = 4500  # characters of perspectives per page, well inside an embed'
 def voice(perspective: Perspective) -> tuple[str, str]:
     """Return the heading and the attributed text of one perspective."""
     if perspective.credit == "shipped":
-        return perspective.label, perspective.text
+        return perspective.label, as_words_within(perspective.text, 1024)
     if perspective.credit == "named" and perspective.author_id:
-        return "A member's perspective", f"{perspective.text}\n— <@{perspective.author_id}>"
-    return "A member's perspective", f"{perspective.text}\n— a member"
+        credit = f"\n— <@{perspective.author_id}>"
+    else:
+        credit = "\n— a member"
+    words = as_words_within(perspective.text, 1024 - len(credit))
+    return "A member's perspective", words + credit
 
 
 def entry_pages(entry: TermEntry) -> list[discord.Embed]:
     """Render a term: definition first, then every perspective side by side, paged."""
     term = entry.term
-    first = discord.Embed(title=term.name, description=term.definition, colour=COLOUR)
+    first = discord.Embed(title=term.name, description=as_words(term.definition), colour=COLOUR)
     if term.contested:
         note = term.contested_note or "People in the field disagree about this term."
-        first.add_field(name="Contested", value=clip(note, 1024), inline=False)
+        first.add_field(name="Contested", value=as_words_within(note, 1024), inline=False)
     if term.aliases:
-        first.add_field(name="Also called", value=clip(", ".join(term.aliases), 1024), inline=False)
+        aliases = as_words_within(", ".join(term.aliases), 1024)
+        first.add_field(name="Also called", value=aliases, inline=False)
     if term.sources:
         listed = "; ".join(f"{s.org}, {s.title}" if s.title else s.org for s in term.sources)
-        first.add_field(name="Sources", value=clip(listed, 1024), inline=False)
+        first.add_field(name="Sources", value=as_words_within(listed, 1024), inline=False)
     pages = [first]
     used = len(first.description or "") + sum(len(f.value or "") for f in first.fields)
     for perspective in entry.perspectives:
@@ -43,7 +47,7 @@ def entry_pages(entry: TermEntry) -> list[discord.Embed]:
             page = discord.Embed(title=f"{term.name} (continued)", colour=COLOUR)
             pages.append(page)
             used = 0
-        page.add_field(name=clip(heading, 256), value=clip(text, 1024), inline=False)
+        page.add_field(name=clip(heading, 256), value=text, inline=False)
         used += size
     if not entry.perspectives:
         first.add_field(
@@ -60,7 +64,9 @@ def search_page(
     """Render one page of search results."""
     embed = discord.Embed(title=f"Glossary search: {clip(query, 200)}", colour=COLOUR)
     for hit in hits:
-        embed.add_field(name=hit.name, value=clip(hit.excerpt or "…", 1024), inline=False)
+        embed.add_field(
+            name=hit.name, value=as_words_within(hit.excerpt or "…", 1024), inline=False
+        )
     embed.set_footer(text=f"{total} found · page {page + 1} of {pages}")
     return embed
 
@@ -68,18 +74,19 @@ def search_page(
 def suggestion_embed(suggestion: Suggestion) -> discord.Embed:
     """What moderators see for a suggested term."""
     embed = discord.Embed(
-        title=f"Suggested term: {suggestion.name}", description=suggestion.definition, colour=COLOUR
+        title=f"Suggested term: {suggestion.name}",
+        description=as_words(suggestion.definition),
+        colour=COLOUR,
     )
     if suggestion.source:
-        embed.add_field(name="Source", value=clip(suggestion.source, 1024), inline=False)
+        embed.add_field(name="Source", value=as_words_within(suggestion.source, 1024), inline=False)
     embed.add_field(name="Suggested by", value=f"<@{suggestion.author_id}>", inline=False)
     return embed
 
 
 def quoted(text: str) -> str:
     """Member text shown to others: no live mentions, links or formatting tricks."""
-    # TODO(lead): switch to the shared helper h13c is adding in bot/text.py.
-    return discord.utils.escape_markdown(discord.utils.escape_mentions(text))
+    return as_words(text)
 
 
 def credited(perspective: Perspective) -> str:

@@ -16,7 +16,7 @@ from bot.guild_settings import format_value, parse_value
 from bot.moderation import ModeratorGroup
 from bot.paging import chunk_lines, send_pages
 from bot.replies import send_private
-from bot.settings_transfer import export_settings, plan_import
+from bot.settings_transfer import check_size, export_settings, plan_import
 from bot.views import ConfirmView
 from cogs.mod._choices import value_choices
 from cogs.mod._lookup import DiscordLookup
@@ -132,6 +132,7 @@ class SettingsGroup(ModeratorGroup):
         """Check every value against this server, show what would change, apply on confirm."""
         guild = _guild(interaction)
         services = self.bot.services
+        check_size(file.size)
         current = await services.settings.all(guild.id)
         plan = plan_import(services.registry, await file.read(), DiscordLookup(guild), current)
         summary = "\n".join(f"• {line}" for line in plan.shown) or "Nothing would change."

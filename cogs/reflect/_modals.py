@@ -15,8 +15,8 @@ from bot.prompts.library import NOTE_MAX, TEXT_MAX
 from bot.prompts.rules import clean_text
 from bot.prompts.service import JOURNAL_MAX, Drawn
 from bot.prompts.settings import REVIEW_KEY
-from bot.replies import NO_PINGS, SafeModal, defer_privately, send_private
-from bot.text import clip
+from bot.replies import MESSAGE_LIMIT, NO_PINGS, SafeModal, defer_privately, send_private
+from bot.text import as_words, clip
 from cogs.reflect._render import suggestion_embed
 from cogs.reflect._views import mark_review, prompt_thread, review_view
 from cogs.support import support_embed
@@ -98,14 +98,18 @@ class ShareModal(SafeModal, title="Share in the thread"):
                 embed=await support_embed(bot, interaction.guild_id),
             )
             return
+        shown = f"{interaction.user.mention} shared:\n>>> {as_words(words)}"
+        if len(shown) > MESSAGE_LIMIT:
+            raise UserFacingError(
+                "Your answer has many characters such as < [ ] and \\ that need extra room "
+                "when posted, so it doesn't fit in one message. Please shorten it a little."
+            )
         await defer_privately(interaction)
         channel = await prompt_thread(interaction, self.thread_id)
         # Permissions may have changed while the form was open: check again before posting.
         ensure_can_post(interaction.user, channel)
         try:
-            await channel.send(
-                f"{interaction.user.mention} shared:\n>>> {words}", allowed_mentions=NO_PINGS
-            )
+            await channel.send(shown, allowed_mentions=NO_PINGS)
         except discord.HTTPException:
             raise UserFacingError(
                 "I couldn't post in that thread (it may be locked). Nothing was shared."

@@ -11,7 +11,7 @@ from bot.db.prompts import JournalEntry, Prompt, Schedule, Subscription, Suggest
 from bot.prompts.library import DEFAULT_GROUNDING
 from bot.prompts.service import Drawn
 from bot.recurrence import WEEKDAY_NAMES
-from bot.text import clip
+from bot.text import as_hidden_words, as_words, as_words_within, clip
 
 COLOUR = 0x7A9E7E
 NOW_FOOTER = "There are no right answers, and you don't have to answer at all."
@@ -32,10 +32,11 @@ def prompt_embed(drawn: Drawn, footer: str) -> discord.Embed:
     if prompt.heavy:
         grounding = prompt.grounding or DEFAULT_GROUNDING
         embed.description = (
-            f"**Content note:** {prompt.content_note}\n*{grounding}*\n\n||{prompt.text}||"
+            f"**Content note:** {as_words(prompt.content_note or '')}\n*{grounding}*\n\n"
+            + as_hidden_words(prompt.text)
         )
     else:
-        embed.description = prompt.text
+        embed.description = as_words(prompt.text)
     if drawn.model is not None:
         stages = "\n".join(f"{n}. {stage}" for n, stage in enumerate(drawn.model.stages, 1))
         embed.add_field(
@@ -180,19 +181,19 @@ def prompt_line(prompt: Prompt) -> str:
     if prompt.guild_id:
         marks.append("this server's own")
     suffix = f" ({', '.join(marks)})" if marks else ""
-    return f"`{prompt.code}`{suffix}: {clip(prompt.text, 140)}"
+    return f"`{prompt.code}`{suffix}: {as_words_within(prompt.text, 140)}"
 
 
 def suggestion_embed(suggestion: Suggestion, labels: dict[str, str]) -> discord.Embed:
     """A suggested prompt for moderators to review."""
     embed = discord.Embed(
         title="Suggested prompt",
-        description=suggestion.text,
+        description=as_words(suggestion.text),
         colour=COLOUR,
     )
     embed.add_field(name="Theme", value=labels.get(suggestion.theme, suggestion.theme))
     if suggestion.content_note:
-        embed.add_field(name="Content note", value=suggestion.content_note)
+        embed.add_field(name="Content note", value=as_words_within(suggestion.content_note, 1024))
     embed.add_field(name="Suggested by", value=f"<@{suggestion.author_id}>")
     return embed
 

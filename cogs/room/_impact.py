@@ -10,7 +10,7 @@ from bot.db.rooms import Impact
 from bot.interactions import bot_of
 from bot.replies import SafeView
 from bot.rooms.service import IMPACT_KINDS
-from bot.text import clip
+from bot.text import as_words, clip
 from cogs.room._forms import ImpactForm
 
 SHOWN = 20
@@ -20,7 +20,7 @@ def impact_lines(entries: list[Impact]) -> str:
     """The newest entries, numbered, within one message."""
     lines = [f"**Your impact log** (only you can see this; newest first, {len(entries)} in all)"]
     for number, entry in enumerate(entries[:SHOWN], start=1):
-        body = discord.utils.escape_mentions(discord.utils.escape_markdown(entry.body))
+        body = as_words(entry.body)
         lines.append(f"{number}. {entry.happened} · {IMPACT_KINDS[entry.kind]}: {clip(body, 80)}")
     if len(entries) > SHOWN:
         lines.append("`/room impact action:export` gives you every entry.")

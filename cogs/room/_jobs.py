@@ -15,6 +15,7 @@ from bot.client import Alongside
 from bot.db.rooms import Meeting
 from bot.replies import NO_PINGS
 from bot.scheduler import Scheduler
+from bot.text import as_words
 from cogs.room import _text as text
 from cogs.room._buttons import debrief_view, peer_view
 
@@ -69,7 +70,7 @@ class RoomJobs:
             (text.LABEL_QUESTION, meeting.question),
         ):
             if words:
-                own += text.OWN_WORDS.format(label=label, words=words)
+                own += text.OWN_WORDS.format(label=label, words=as_words(words))
         return text.REMINDER_DM.format(
             what=discord.utils.escape_markdown(meeting.what),
             when=discord.utils.format_dt(meeting.starts_at, "t"),
@@ -88,7 +89,7 @@ class RoomJobs:
             return
         content = text.PEER_DM.format(
             member=f"<@{meeting.user_id}>",
-            words=discord.utils.escape_mentions(meeting.peer_words),
+            words=as_words(meeting.peer_words),
         )
         await self._dm(meeting.peer_id, content, view=peer_view(token))
 

@@ -11,7 +11,7 @@ from bot.errors import UserFacingError
 from bot.interactions import bot_of
 from bot.replies import NO_PINGS, send_private
 from bot.rooms.settings import DEBRIEF_CHANNEL
-from bot.text import clip
+from bot.text import as_words, clip
 from cogs.room import _text as text
 
 log = logging.getLogger(__name__)
@@ -35,7 +35,7 @@ async def still_member(interaction: discord.Interaction[Any], guild_id: int) -> 
 
 def quoted(words: str) -> str:
     """Show a member's words as a quote, with mentions and links shown as typed."""
-    safe = discord.utils.escape_mentions(discord.utils.escape_markdown(words))
+    safe = as_words(words)
     return "\n".join(f"> {line}" for line in safe.splitlines())
 
 

@@ -17,6 +17,7 @@ import discord
 from bot.client import Alongside
 from bot.db.unsaid import UnsaidItem
 from bot.replies import NO_PINGS
+from bot.text import as_words
 from bot.unsaid.content import spoiler
 from bot.unsaid.service import Withdrawal
 from cogs.unsaid._views import reply_view, review_view
@@ -45,11 +46,11 @@ def shown_day(day: str) -> str:
 
 
 def _words(body: str, note: str | None) -> str:
-    return spoiler(body) if note else body
+    return spoiler(body) if note else as_words(body)
 
 
 def _note_line(note: str) -> str:
-    return f"**Content note:** {discord.utils.escape_mentions(discord.utils.escape_markdown(note))}"
+    return f"**Content note:** {as_words(note)}"
 
 
 def describe(item: UnsaidItem) -> str:
@@ -79,7 +80,7 @@ def review_embed(item: UnsaidItem) -> discord.Embed:
             inline=False,
         )
     if item.content_note:
-        embed.add_field(name="Content note", value=item.content_note, inline=False)
+        embed.add_field(name="Content note", value=as_words(item.content_note), inline=False)
     if item.has_link:
         embed.add_field(name="Holds a link", value="Check where it leads before approving.")
     if not item.is_reply:

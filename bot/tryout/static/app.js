@@ -181,7 +181,12 @@
     const users = names("users");
     const channels = names("channels");
     const roles = names("roles");
-    let out = text;
+    // Discord's escape: a backslash before a symbol shows that symbol and no markup.
+    const held = [];
+    let out = text.replace(/\\(&(?:lt|gt|amp|quot|#39);|[^0-9A-Za-z\s])/g, (_, ch) => {
+      held.push(ch);
+      return `\uE000${held.length - 1}\uE001`;
+    });
     out = out.replace(/\|\|(.+?)\|\|/gs, '<span class="spoiler" title="Spoiler: click to show">$1</span>');
     out = out.replace(/\*\*(.+?)\*\*/gs, "<strong>$1</strong>");
     out = out.replace(/__(.+?)__/gs, "<u>$1</u>");
@@ -196,7 +201,7 @@
     out = out.replace(/&lt;\/([\w -]+):\d+&gt;/g, (_, name) => `<span class="mention">/${escapeHtml(name)}</span>`);
     out = out.replace(/&lt;t:(-?\d+)(?::([tTdDfFR]))?&gt;/g, (_, unix, style) => `<span class="timestamp">${escapeHtml(discordTime(unix, style || "f"))}</span>`);
     out = out.replace(/&lt;a?:(\w+):\d+&gt;/g, ":$1:");
-    return out;
+    return out.replace(/\uE000(\d+)\uE001/g, (_, n) => held[Number(n)]);
   }
 
   function markdown(source) {
