@@ -17,7 +17,7 @@ from bot.safety import CrisisMatcher
 from bot.timeutil import Clock
 from bot.unsaid import anonymity, content, timing
 from bot.unsaid.keys import KeyRing
-from bot.unsaid.settings import MAX_DAILY_LIMIT
+from bot.unsaid.settings import MAX_DAILY_LIMIT, delay_window
 
 # Tags (and rejected items' reasons) are kept this long, so a moderator can still block the
 # author of something recent, and no longer.
@@ -143,14 +143,15 @@ class UnsaidService:
     async def config(self, guild_id: int) -> GuildConfig:
         """Read this server's Unsaid settings."""
         values = await self._settings.all(guild_id)
+        delay = delay_window(int(values["unsaid_delay_min"]), int(values["unsaid_delay_max"]))
         return GuildConfig(
             channel_id=values["unsaid_channel"],
             review_channel_id=values["unsaid_review_channel"] or values["mod_channel"],
             mod_channel_id=values["mod_channel"],
             review=bool(values["unsaid_review"]),
             daily_limit=int(values["unsaid_daily_limit"]),
-            delay_min=int(values["unsaid_delay_min"]),
-            delay_max=int(values["unsaid_delay_max"]),
+            delay_min=delay[0],
+            delay_max=delay[1],
             batch_minutes=int(values["unsaid_batch_minutes"]),
             hold_links=bool(values["unsaid_hold_links"]),
             timezone=str(values["timezone"]),
