@@ -72,10 +72,10 @@ async def test_receipt_is_stored_only_as_a_slow_hash(services: Services) -> None
     stored = await services.db.fetch_value("SELECT receipt_hash FROM unsaid_items")
     assert bytes(stored) == anonymity.receipt_digest(submitted.receipt)
     assert submitted.receipt.encode() not in settings_bytes(services)
-    found = await unsaid.by_receipt(" " + submitted.receipt.lower().replace("-", " ") + " ")
+    found = await unsaid.by_receipt(" " + submitted.receipt.lower().replace("-", " ") + " ", ASH)
     assert found.body == "words"
     with pytest.raises(UserFacingError):
-        await unsaid.by_receipt("not a code")
+        await unsaid.by_receipt("not a code", ASH)
 
 
 def settings_bytes(services: Services) -> bytes:
@@ -174,11 +174,11 @@ async def test_rejections_are_forgotten_after_the_retention_period(
     await unsaid.mark_in_review(item, 12, 99)
     rejected = await unsaid.reject(GUILD, item.public_id, "Not \u200bthis one")
     assert (rejected.status, rejected.body, rejected.reason) == ("rejected", None, "Not this one")
-    assert (await unsaid.by_receipt(submitted.receipt)).reason == "Not this one"
+    assert (await unsaid.by_receipt(submitted.receipt, ASH)).reason == "Not this one"
     clock.advance(days=15)
     await unsaid.purge(clock.now())
     with pytest.raises(UserFacingError, match="couldn't find anything"):
-        await unsaid.by_receipt(submitted.receipt)
+        await unsaid.by_receipt(submitted.receipt, ASH)
 
 
 async def test_review_batches_are_claimed_once_and_shuffled(

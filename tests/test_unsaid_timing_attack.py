@@ -1,14 +1,25 @@
-"""A curious moderator re-runs every command they have: nothing changes when someone shares."""
+"""Timing and guessing attacks on Unsaid: a curious moderator, and a member guessing receipts."""
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import pytest
 import simcord
 
+from bot.unsaid.anonymity import new_receipt
+from bot.unsaid.guesses import FREE_MISSES
 from tests.conftest import World
-from tests.test_unsaid_helpers import UNSAID_EXTENSIONS, configure, release, review_messages, share
+from tests.test_unsaid_helpers import (
+    UNSAID_EXTENSIONS,
+    answer,
+    configure,
+    receipt_of,
+    release,
+    review_messages,
+    share,
+)
 
 WORDS = "They asked for our stories and then left the room before we spoke."
 
@@ -74,3 +85,37 @@ async def test_a_stored_narrow_wait_is_widened_when_used(world: World) -> None:
     )
     config = await world.services.unsaid.config(world.guild.id)
     assert (config.delay_min, config.delay_max) == (3, 11)
+
+
+async def test_guessing_receipts_is_paused_for_the_guesser_without_hashing(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await configure(world)
+    real = receipt_of(await share(world.other, world, WORDS))
+    hashed: list[int] = []
+    scrypt = hashlib.scrypt
+
+    def counting(*args: Any, **kwargs: Any) -> bytes:
+        hashed.append(1)
+        return scrypt(*args, **kwargs)
+
+    monkeypatch.setattr(hashlib, "scrypt", counting)
+    for _ in range(FREE_MISSES):
+        missed = await world.member.slash(world.general, "unsaid status", receipt=new_receipt())
+        assert "couldn't find anything" in answer(missed)
+    assert len(hashed) == FREE_MISSES
+    for command in ("unsaid status", "unsaid withdraw"):
+        paused = await world.member.slash(world.general, command, receipt=new_receipt())
+        assert paused.ephemeral
+        assert "try again in 15 minutes" in answer(paused)
+    assert len(hashed) == FREE_MISSES  # refused before any hashing: the bot spent nothing
+    # The real author is not held up by someone else's guessing.
+    mine = await world.other.slash(world.general, "unsaid status", receipt=real)
+    assert "waiting for a moderator" in answer(mine)
+    # The guard remembers a count per member, never a code.
+    remembered = world.services.unsaid.guesses._misses
+    assert list(remembered) == [world.member.id]
+    assert real not in repr(remembered)
+    world.services.clock.advance(minutes=16)  # type: ignore[attr-defined]
+    again = await world.member.slash(world.general, "unsaid status", receipt=new_receipt())
+    assert "couldn't find anything" in answer(again)

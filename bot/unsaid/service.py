@@ -16,6 +16,7 @@ from bot.guild_settings import GuildSettings
 from bot.safety import CrisisMatcher
 from bot.timeutil import Clock
 from bot.unsaid import anonymity, content, timing
+from bot.unsaid.guesses import GuessGuard
 from bot.unsaid.keys import KeyRing
 from bot.unsaid.settings import MAX_DAILY_LIMIT, delay_window
 
@@ -137,6 +138,7 @@ class UnsaidService:
         self._clock = clock
         self._matcher = matcher
         self._rng = rng or random.SystemRandom()
+        self.guesses = GuessGuard()
 
     # ------------------------------------------------------------------ settings
 
@@ -437,20 +439,23 @@ class UnsaidService:
 
     # ------------------------------------------------------------------ receipts
 
-    async def by_receipt(self, receipt: str) -> UnsaidItem:
-        """Find what a receipt code belongs to, or explain kindly."""
+    async def by_receipt(self, receipt: str, member_id: int) -> UnsaidItem:
+        """Find what a receipt code belongs to, or explain kindly; misses cool the asker down."""
         code = anonymity.normalise_receipt(receipt)
         if code is None:
             raise UserFacingError(UNKNOWN_RECEIPT)
+        now = self._clock.now()
+        self.guesses.check(member_id, now)  # before the scrypt, which is what costs
         digest = await asyncio.to_thread(anonymity.receipt_digest, code)
         item = await self._repo.by_receipt(digest)
         if item is None:
+            self.guesses.missed(member_id, now)
             raise UserFacingError(UNKNOWN_RECEIPT)
         return item
 
-    async def withdrawal(self, receipt: str) -> Withdrawal:
+    async def withdrawal(self, receipt: str, member_id: int) -> Withdrawal:
         """Gather what withdrawing this receipt's submission will remove."""
-        item = await self.by_receipt(receipt)
+        item = await self.by_receipt(receipt, member_id)
         return Withdrawal(item, await self._repo.replies_of(item.id))
 
     async def forget(self, withdrawal: Withdrawal) -> None:
