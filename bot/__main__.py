@@ -24,7 +24,7 @@ from bot.logs import configure_logging
 from bot.restore import restore
 from bot.runstate import begin_run, end_run, run_lock
 from bot.services import build_services
-from bot.unsaid.keys import rotate_anonymity_key
+from bot.unsaid.keys import locate_key_file, rotate_anonymity_key
 
 log = logging.getLogger("bot")
 
@@ -181,7 +181,8 @@ def main(argv: list[str] | None = None) -> int:
             if kept is not None:
                 print(f"The previous database was kept as {kept}.")
         elif args.command == "rotate-anonymity-key":
-            print(rotate_anonymity_key(settings.anonymity_key, settings.database_path))
+            key_path = locate_key_file(settings).path
+            print(rotate_anonymity_key(settings.anonymity_key, key_path))
         else:
             asyncio.run(serve(settings, sync_only=args.command == "sync"))
     except ConfigError as error:

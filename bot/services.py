@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -24,9 +25,11 @@ from bot.prompts import PROMPT_SETTINGS, PromptService
 from bot.safety import Safety
 from bot.scheduler import Scheduler
 from bot.timeutil import Clock, SystemClock
-from bot.unsaid.keys import KeyRing, key_file_path
+from bot.unsaid.keys import KeyRing, locate_key_file
 from bot.unsaid.service import UnsaidService
 from bot.unsaid.settings import UNSAID_SETTINGS
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -81,10 +84,13 @@ def build_services(config: Settings, db: Database, clock: Clock | None = None) -
     )
     services.maintenance = Maintenance(config, db, services.ledger, services.meta, clock)
     services.scheduler.on_rebuild(services.maintenance.rebuild)
+    key_location = locate_key_file(config)
+    for warning in key_location.warnings:
+        log.warning("%s", warning)
     services.unsaid = UnsaidService(
         UnsaidRepo(db),
         services.settings,
-        KeyRing.load(config.anonymity_key, key_file_path(config.database_path)),
+        KeyRing.load(config.anonymity_key, key_location.path),
         services.ledger,
         clock,
         services.safety.matcher,

@@ -119,7 +119,7 @@ async def test_blocks_match_only_the_author_and_survive_one_rotation(
         await unsaid.submit(GUILD, ASH, "again", None)
     await unsaid.submit(GUILD, BEA, "someone else", None)
 
-    path = key_file_path(settings.database_path)
+    path = settings.anonymity_key_file
     rotate_key_file(path)
     once = service_with(services, KeyRing.load(None, path))
     assert await once.is_blocked(GUILD, ASH)
@@ -293,6 +293,7 @@ def test_rotate_anonymity_key_command(tmp_path: Path) -> None:
         "PATH": os.environ.get("PATH", ""),
         "PYTHONPATH": str(PROJECT_ROOT),
         "DATABASE_PATH": str(tmp_path / "alongside.db"),
+        "HOME": str(tmp_path / "home"),
     }
     command = [sys.executable, "-m", "bot", "rotate-anonymity-key"]
     done = subprocess.run(
@@ -300,7 +301,9 @@ def test_rotate_anonymity_key_command(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "new anonymity key" in done.stdout
-    assert read_key_file(key_file_path(tmp_path / "alongside.db"))[1] is not None
+    key_file = tmp_path / "home" / ".config" / "alongside" / "anonymity-key"
+    assert read_key_file(key_file)[1] is not None
+    assert not key_file_path(tmp_path / "alongside.db").exists()  # never beside the database
     refused = subprocess.run(
         command,
         env={**env, "ANONYMITY_KEY": "x" * 40},
