@@ -14,6 +14,7 @@ from bot.db.guild_settings import GuildSettingsRepo
 from bot.db.ledger import OccurrenceLedger
 from bot.db.meta import MetaStore
 from bot.db.unsaid import UnsaidRepo
+from bot.erasures import ErasureLedger, Erasures, ledger_path, reapply_erasures
 from bot.feeds.service import FeedsService
 from bot.feeds.settings import feed_settings
 from bot.glossary import GlossaryService
@@ -53,6 +54,7 @@ class Services:
     feeds: FeedsService = field(init=False)
     checkins: CheckinService = field(init=False)
     unsaid: UnsaidService = field(init=False)
+    erasures: Erasures = field(init=False)
     prompts: PromptService = field(init=False)
 
     def __post_init__(self) -> None:
@@ -87,6 +89,7 @@ def build_services(config: Settings, db: Database, clock: Clock | None = None) -
     key_location = locate_key_file(config)
     for warning in key_location.warnings:
         log.warning("%s", warning)
+    services.erasures = Erasures(ErasureLedger(ledger_path(config)), db, services.meta)
     services.unsaid = UnsaidService(
         UnsaidRepo(db),
         services.settings,
@@ -94,6 +97,7 @@ def build_services(config: Settings, db: Database, clock: Clock | None = None) -
         services.ledger,
         clock,
         services.safety.matcher,
+        erasures=services.erasures,
     )
     services.checkins = CheckinService(
         db, clock, services.settings, services.safety, services.ledger
@@ -106,7 +110,7 @@ def build_services(config: Settings, db: Database, clock: Clock | None = None) -
 
 def member_data_sections(services: Services) -> MemberData:
     """Register every feature that keeps data against a member's id, with why it keeps it."""
-    data = MemberData(services.db, services.clock)
+    data = MemberData(services.db, services.clock, services.erasures)
     data.add(
         "glossary",
         "Your perspectives and suggested terms, so they can show with your name (if you chose) "
@@ -127,3 +131,8 @@ def member_data_sections(services: Services) -> MemberData:
         services.prompts,
     )
     return data
+
+
+async def reapply(services: Services) -> int:
+    """Erase again anything the erasure ledger says is gone (after a restore); return count."""
+    return await reapply_erasures(services.erasures, services.unsaid, services.member_data)

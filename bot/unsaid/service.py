@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 
 from bot.db.ledger import Occurrence, OccurrenceLedger
 from bot.db.unsaid import NewItem, UnsaidItem, UnsaidRepo, Waiting
+from bot.erasures import Erasures
 from bot.errors import UserFacingError
 from bot.guild_settings import GuildSettings
 from bot.safety import CrisisMatcher
@@ -130,6 +131,7 @@ class UnsaidService:
         clock: Clock,
         matcher: CrisisMatcher,
         rng: random.Random | None = None,
+        erasures: Erasures | None = None,
     ) -> None:
         self._repo = repo
         self._settings = settings
@@ -139,6 +141,7 @@ class UnsaidService:
         self._matcher = matcher
         self._rng = rng or random.SystemRandom()
         self.guesses = GuessGuard()
+        self._erasures = erasures
 
     # ------------------------------------------------------------------ settings
 
@@ -362,6 +365,10 @@ class UnsaidService:
         cleaned = content.clean(reason).replace("\n", " ")[: content.MAX_REASON]
         if not await self._repo.reject(item.id, cleaned):
             raise UserFacingError("Another moderator has already dealt with this one.")
+        if self._erasures is not None:
+            # A restored backup from before this rejection must not bring the words back.
+            await self._erasures.record_unsaid([item.public_id])
+            await self._erasures.mark_applied()
         return await self._fresh(item)
 
     async def block(self, guild_id: int, public_id: str) -> tuple[str, bool]:
@@ -460,7 +467,17 @@ class UnsaidService:
 
     async def forget(self, withdrawal: Withdrawal) -> None:
         """Erase a withdrawn submission, its replies, its words and its tags."""
-        await self._repo.delete([withdrawal.item.id])
+        if self._erasures is not None:
+            # Recorded first, outside the database, so that no restore can bring it back.
+            gone = [withdrawal.item, *withdrawal.replies]
+            await self._erasures.record_unsaid([item.public_id for item in gone])
+        await self.erase_items([withdrawal.item.id])
+        if self._erasures is not None:
+            await self._erasures.mark_applied()
+
+    async def erase_items(self, item_ids: list[int]) -> None:
+        """Delete submissions (replies go with them) and leave no copy in the WAL."""
+        await self._repo.delete(item_ids)
         # secure_delete zeroes the rows in place; the WAL still holds earlier page images.
         await self._repo.fold_wal()
 
