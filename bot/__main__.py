@@ -23,8 +23,8 @@ from bot.errors import ConfigError
 from bot.logs import configure_logging
 from bot.restore import restore
 from bot.runstate import begin_run, end_run, run_lock
-from bot.services import build_services
-from bot.unsaid.keys import rotate_anonymity_key
+from bot.services import build_services, reapply
+from bot.unsaid.keys import locate_key_file, rotate_anonymity_key
 
 log = logging.getLogger("bot")
 
@@ -131,6 +131,16 @@ async def check(settings: Settings) -> None:
         print(f"  {'ok  ' if finding.ok else 'WARN'} {finding.text}")
 
 
+async def reapply_after_restore(settings: Settings) -> int:
+    """Erase again what was withdrawn, rejected or erased after the restored backup was taken."""
+    with run_lock(settings.database_path):
+        db = await open_database(settings)
+        try:
+            return await reapply(build_services(settings, db))
+        finally:
+            await db.close()
+
+
 async def migrate(settings: Settings) -> None:
     """Apply pending migrations and say which."""
     db = await Database.open(settings.database_path)
@@ -180,8 +190,15 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Restored {settings.database_path} from {args.path}.")
             if kept is not None:
                 print(f"The previous database was kept as {kept}.")
+            erased = asyncio.run(reapply_after_restore(settings))
+            print(
+                f"Re-applied {erased} withdrawals, rejections and erasures made since the backup."
+                if erased
+                else "Nothing withdrawn or erased since the backup needed erasing again."
+            )
         elif args.command == "rotate-anonymity-key":
-            print(rotate_anonymity_key(settings.anonymity_key, settings.database_path))
+            key_path = locate_key_file(settings).path
+            print(rotate_anonymity_key(settings.anonymity_key, key_path))
         else:
             asyncio.run(serve(settings, sync_only=args.command == "sync"))
     except ConfigError as error:

@@ -13,7 +13,7 @@ from pathlib import Path
 from bot.config import Settings
 from bot.glossary.shipped import load_shipped
 from bot.safety import CrisisMatcher, load_helplines
-from bot.unsaid.keys import key_file_path
+from bot.unsaid.keys import locate_key_file
 
 # 3.51.3 fixed a bug that could corrupt a WAL-mode database under concurrent checkpoints.
 SQLITE_WANTED = (3, 51, 3)
@@ -50,20 +50,28 @@ def disk_finding(folder: Path) -> Finding:
     return Finding(True, text)
 
 
-def key_file_finding(database: Path, from_environment: bool) -> Finding:
-    """Check the anonymity key file is private to this user (or that the key is in the env)."""
-    if from_environment:
-        return Finding(True, "Anonymity key comes from ANONYMITY_KEY")
-    key_file = key_file_path(database)
+def key_file_findings(settings: Settings) -> list[Finding]:
+    """Check the anonymity key file is private and kept apart from the database and backups."""
+    if settings.anonymity_key:
+        return [Finding(True, "Anonymity key comes from ANONYMITY_KEY")]
+    location = locate_key_file(settings)
+    warnings = [Finding(False, warning) for warning in location.warnings]
+    key_file = location.path
     if not key_file.exists():
-        return Finding(True, "Anonymity key file will be created on first start (mode 0600)")
+        return [
+            *warnings,
+            Finding(True, f"Anonymity key file will be created at {key_file} (mode 0600)"),
+        ]
     mode = stat.S_IMODE(key_file.stat().st_mode)
     if mode & 0o077:
-        return Finding(
-            False,
-            f"{key_file} can be read by other users (mode {mode:o}); run chmod 600 on it.",
-        )
-    return Finding(True, f"Anonymity key file is private (mode {mode:o})")
+        return [
+            *warnings,
+            Finding(
+                False,
+                f"{key_file} can be read by other users (mode {mode:o}); run chmod 600 on it.",
+            ),
+        ]
+    return [*warnings, Finding(True, f"Anonymity key file {key_file} is private (mode {mode:o})")]
 
 
 def _toml(path: Path) -> None:
@@ -96,6 +104,6 @@ def run_checks(settings: Settings) -> list[Finding]:
     return [
         sqlite_finding(),
         disk_finding(settings.database_path.parent),
-        key_file_finding(settings.database_path, settings.anonymity_key is not None),
+        *key_file_findings(settings),
         *data_findings(settings.data_dir),
     ]

@@ -19,7 +19,7 @@ from bot.membership import Membership, discord_fetch
 from bot.moderation import ModRoot, ensure_known_server
 from bot.replies import NO_PINGS, report_error
 from bot.runstate import IDENTIFY_LIMIT, record_identify
-from bot.services import Services
+from bot.services import Services, reapply
 
 log = logging.getLogger(__name__)
 
@@ -113,6 +113,8 @@ class Alongside(commands.Bot):
             await self.load_extension(name)
         if self.mod_root.commands:
             self.tree.add_command(self.mod_root)
+        # Before anything can be posted: what was withdrawn or erased stays gone after a restore.
+        await reapply(self.services)
         await self.services.scheduler.start()
         self.synced_on_start = await self.sync_commands(force=self.force_sync)
 

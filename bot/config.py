@@ -36,6 +36,7 @@ class Settings:
     backup_dir: Path
     backup_keep: int
     log_file: Path | None
+    anonymity_key_file: Path
 
     def redacted(self) -> dict[str, str]:
         """Return the settings as text, with secrets hidden, for `check` output."""
@@ -48,7 +49,9 @@ class Settings:
             "timezone": self.timezone,
             "Discord API": self.api_base or "Discord's own",
             "gateway": self.gateway_url or "Discord's own",
-            "anonymity key": "from environment" if self.anonymity_key else "key file",
+            "anonymity key": "from environment"
+            if self.anonymity_key
+            else f"key file {self.anonymity_key_file}",
         }
 
 
@@ -79,6 +82,22 @@ def _check_writable(path: Path) -> str | None:
     if not writable or read_only_mount:
         return f"DATABASE_PATH {path} cannot be created: {parent} is not writable."
     return None
+
+
+def default_key_folder(env: Mapping[str, str], database_path: Path) -> Path:
+    """Return where secrets live by default: the user's config folder, never the data folder.
+
+    Only the given environment is read (not the process's home), so tests and the demo never
+    write into a real home folder. With no HOME at all, a folder beside the data folder is used.
+    """
+    xdg = _clean(env, "XDG_CONFIG_HOME")
+    if xdg:
+        return Path(xdg).expanduser() / "alongside"
+    home = _clean(env, "HOME")
+    if home:
+        return Path(home) / ".config" / "alongside"
+    folder = database_path.parent
+    return folder.with_name(folder.name + "-alongside-keys")
 
 
 def _check_url(value: str, name: str, schemes: tuple[str, ...]) -> str | None:
@@ -156,6 +175,17 @@ def load_settings(env: Mapping[str, str], *, require_token: bool = True) -> Sett
     if anonymity_key is not None and len(anonymity_key) < 32:
         problems.append("ANONYMITY_KEY must be at least 32 characters of random text.")
 
+    raw_key_file = _clean(env, "ANONYMITY_KEY_FILE")
+    anonymity_key_file = (
+        Path(raw_key_file).expanduser()
+        if raw_key_file
+        else default_key_folder(env, database_path) / "anonymity-key"
+    )
+    if anonymity_key_file.is_dir():
+        problems.append(
+            f"ANONYMITY_KEY_FILE {anonymity_key_file} is a folder; it must name a file."
+        )
+
     contact_url = _clean(env, "CONTACT_URL") or "https://github.com/alongside-bot/alongside"
     problem = _check_url(contact_url, "CONTACT_URL", ("http", "https"))
     if problem:
@@ -199,4 +229,5 @@ def load_settings(env: Mapping[str, str], *, require_token: bool = True) -> Sett
         backup_dir=backup_dir,
         backup_keep=backup_keep,
         log_file=log_file,
+        anonymity_key_file=anonymity_key_file,
     )

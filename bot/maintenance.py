@@ -80,8 +80,16 @@ class Maintenance:
         for old in backups[: max(0, len(backups) - self._config.backup_keep)]:
             old.unlink(missing_ok=True)
         await self._meta.set("last_backup", to_db(self._clock.now()))
+        # Moderators see the size as of this moment only: a live size grows with each write and
+        # would let someone re-running `/mod status` time an anonymous submission.
+        await self._meta.set("last_backup_bytes", str(target.stat().st_size))
         log.info("Backed up the database to %s", target)
         return target
+
+    async def size_at_backup(self) -> int | None:
+        """Return the database's size in bytes as of the last backup, if there was one."""
+        value = await self._meta.get("last_backup_bytes")
+        return int(value) if value and value.isdigit() else None
 
     async def last_backup(self) -> datetime | None:
         """Return when the last backup was written, if ever."""

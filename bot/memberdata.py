@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from bot.db import Database
+from bot.erasures import Erasures
 from bot.timeutil import Clock, to_db
 
 ANONYMOUS_NOTE = (
@@ -54,9 +55,10 @@ def count_items(value: Any) -> int:
 class MemberData:
     """Gathers every feature's member data for `/mydata`."""
 
-    def __init__(self, db: Database, clock: Clock) -> None:
+    def __init__(self, db: Database, clock: Clock, erasures: Erasures | None = None) -> None:
         self._db = db
         self._clock = clock
+        self._erasures = erasures
         self.sections: list[Section] = []
 
     def add(self, key: str, why: str, source: MemberDataSource) -> None:
@@ -88,8 +90,16 @@ class MemberData:
         result["moderator_actions"] = [dict(row) for row in audit]
         return result
 
-    async def erase(self, guild_id: int, user_id: int) -> list[tuple[int, int]]:
-        """Erase the member's data everywhere; return Discord posts (channel, message) to delete."""
+    async def erase(
+        self, guild_id: int, user_id: int, *, record: bool = True
+    ) -> list[tuple[int, int]]:
+        """Erase the member's data everywhere; return Discord posts (channel, message) to delete.
+
+        The erasure is first recorded in the ledger outside the database (unless it is being
+        re-applied from there), so that restoring an older backup can't bring the data back.
+        """
+        if record and self._erasures is not None:
+            await self._erasures.record_member(guild_id, user_id)
         posts: list[tuple[int, int]] = []
         for section in self.sections:
             result = await section.source.erase_member(guild_id, user_id)
@@ -98,4 +108,6 @@ class MemberData:
         # secure_delete has zeroed the erased rows in the pages; folding the WAL into the main
         # file and truncating it removes the copies the WAL still held.
         await self._db.checkpoint()
+        if record and self._erasures is not None:
+            await self._erasures.mark_applied()
         return posts

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -13,6 +14,7 @@ from bot.db.guild_settings import GuildSettingsRepo
 from bot.db.ledger import OccurrenceLedger
 from bot.db.meta import MetaStore
 from bot.db.unsaid import UnsaidRepo
+from bot.erasures import ErasureLedger, Erasures, ledger_path, reapply_erasures
 from bot.feeds.service import FeedsService
 from bot.feeds.settings import feed_settings
 from bot.glossary import GlossaryService
@@ -26,9 +28,11 @@ from bot.rooms.settings import ROOM_SETTINGS
 from bot.safety import Safety
 from bot.scheduler import Scheduler
 from bot.timeutil import Clock, SystemClock
-from bot.unsaid.keys import KeyRing, key_file_path
+from bot.unsaid.keys import KeyRing, locate_key_file
 from bot.unsaid.service import UnsaidService
 from bot.unsaid.settings import UNSAID_SETTINGS
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -52,6 +56,7 @@ class Services:
     feeds: FeedsService = field(init=False)
     checkins: CheckinService = field(init=False)
     unsaid: UnsaidService = field(init=False)
+    erasures: Erasures = field(init=False)
     prompts: PromptService = field(init=False)
     rooms: RoomService = field(init=False)
 
@@ -70,8 +75,12 @@ def build_services(config: Settings, db: Database, clock: Clock | None = None) -
     registry.declare(UNSAID_SETTINGS)
     registry.declare(PROMPT_SETTINGS)
     registry.declare(ROOM_SETTINGS)
-    # One anonymity key ring for Unsaid and for anonymous glossary authors.
-    keys = KeyRing.load(config.anonymity_key, key_file_path(config.database_path))
+    # One anonymity key ring for Unsaid and for anonymous glossary authors, kept apart from
+    # the database's folder by default (a copy of that folder must name nobody).
+    key_location = locate_key_file(config)
+    for warning in key_location.warnings:
+        log.warning("%s", warning)
+    keys = KeyRing.load(config.anonymity_key, key_location.path)
     services = Services(
         config=config,
         db=db,
@@ -87,6 +96,7 @@ def build_services(config: Settings, db: Database, clock: Clock | None = None) -
     )
     services.maintenance = Maintenance(config, db, services.ledger, services.meta, clock)
     services.scheduler.on_rebuild(services.maintenance.rebuild)
+    services.erasures = Erasures(ErasureLedger(ledger_path(config)), db, services.meta)
     services.unsaid = UnsaidService(
         UnsaidRepo(db),
         services.settings,
@@ -94,6 +104,7 @@ def build_services(config: Settings, db: Database, clock: Clock | None = None) -
         services.ledger,
         clock,
         services.safety.matcher,
+        erasures=services.erasures,
     )
     services.checkins = CheckinService(
         db, clock, services.settings, services.safety, services.ledger
@@ -107,7 +118,7 @@ def build_services(config: Settings, db: Database, clock: Clock | None = None) -
 
 def member_data_sections(services: Services) -> MemberData:
     """Register every feature that keeps data against a member's id, with why it keeps it."""
-    data = MemberData(services.db, services.clock)
+    data = MemberData(services.db, services.clock, services.erasures)
     data.add(
         "glossary",
         "Your perspectives (anonymous ones too, found with a keyed tag only the bot can make) "
@@ -135,3 +146,8 @@ def member_data_sections(services: Services) -> MemberData:
         services.rooms,
     )
     return data
+
+
+async def reapply(services: Services) -> int:
+    """Erase again anything the erasure ledger says is gone (after a restore); return count."""
+    return await reapply_erasures(services.erasures, services.unsaid, services.member_data)

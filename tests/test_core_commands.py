@@ -123,7 +123,7 @@ async def test_status_shows_uptime_storage_and_jobs(world: World) -> None:
         "Last backup",
     ]
     waiting = result.response.embeds[0].fields[4].value
-    assert "Unsaid: 0 queued" in waiting and "Feeds: 0 in all" in waiting
+    assert "Unsaid: not counted" in waiting and "Feeds: 0 in all" in waiting
 
 
 async def test_an_unexpected_error_gives_an_apology_with_a_reference_and_no_traceback(

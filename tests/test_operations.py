@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.checks import data_findings, key_file_finding, sqlite_finding
+from bot.checks import data_findings, key_file_findings, sqlite_finding
 from bot.config import PROJECT_ROOT, Settings
 from bot.db import Database
 from bot.db.meta import MetaStore
@@ -189,13 +189,14 @@ def test_check_warns_about_an_old_sqlite() -> None:
 
 
 def test_check_warns_when_the_key_file_is_readable_by_others(tmp_path: Path) -> None:
-    database = tmp_path / "alongside.db"
-    key = tmp_path / "alongside.db.anonymity-key"
+    key = tmp_path / "keys" / "anonymity-key"
+    settings = make_settings(tmp_path / "data", ANONYMITY_KEY_FILE=str(key))
+    key.parent.mkdir()
     key.write_text("secret")
     key.chmod(0o644)
-    assert not key_file_finding(database, from_environment=False).ok
+    assert not all(f.ok for f in key_file_findings(settings))
     key.chmod(0o600)
-    assert key_file_finding(database, from_environment=False).ok
+    assert all(f.ok for f in key_file_findings(settings))
 
 
 def test_check_reports_a_broken_data_file(tmp_path: Path) -> None:

@@ -385,8 +385,8 @@ async def test_anonymous_posts_never_ping_and_ids_are_random(world: World) -> No
 async def test_settings_are_audited_and_warn_about_missing_channels(world: World) -> None:
     shown = await world.moderator.slash(world.general, "mod unsaid settings")
     assert "Unsaid is off until" in shown.response.embeds[0].description
-    await configure(world, delay="3-7", batch_minutes=15)
-    assert await world.services.settings.get(world.guild.id, "unsaid_delay_max") == 7
+    await configure(world, delay="3-12", batch_minutes=15)
+    assert await world.services.settings.get(world.guild.id, "unsaid_delay_max") == 12
     bad = await world.moderator.slash(world.general, "mod unsaid settings", delay="soon")
     assert "delay needs minutes" in bad.response.content
     entries, _ = await world.services.audit.page(world.guild.id, action="unsaid.settings")

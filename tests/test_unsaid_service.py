@@ -72,10 +72,10 @@ async def test_receipt_is_stored_only_as_a_slow_hash(services: Services) -> None
     stored = await services.db.fetch_value("SELECT receipt_hash FROM unsaid_items")
     assert bytes(stored) == anonymity.receipt_digest(submitted.receipt)
     assert submitted.receipt.encode() not in settings_bytes(services)
-    found = await unsaid.by_receipt(" " + submitted.receipt.lower().replace("-", " ") + " ")
+    found = await unsaid.by_receipt(" " + submitted.receipt.lower().replace("-", " ") + " ", ASH)
     assert found.body == "words"
     with pytest.raises(UserFacingError):
-        await unsaid.by_receipt("not a code")
+        await unsaid.by_receipt("not a code", ASH)
 
 
 def settings_bytes(services: Services) -> bytes:
@@ -119,7 +119,7 @@ async def test_blocks_match_only_the_author_and_survive_one_rotation(
         await unsaid.submit(GUILD, ASH, "again", None)
     await unsaid.submit(GUILD, BEA, "someone else", None)
 
-    path = key_file_path(settings.database_path)
+    path = settings.anonymity_key_file
     rotate_key_file(path)
     once = service_with(services, KeyRing.load(None, path))
     assert await once.is_blocked(GUILD, ASH)
@@ -174,11 +174,11 @@ async def test_rejections_are_forgotten_after_the_retention_period(
     await unsaid.mark_in_review(item, 12, 99)
     rejected = await unsaid.reject(GUILD, item.public_id, "Not \u200bthis one")
     assert (rejected.status, rejected.body, rejected.reason) == ("rejected", None, "Not this one")
-    assert (await unsaid.by_receipt(submitted.receipt)).reason == "Not this one"
+    assert (await unsaid.by_receipt(submitted.receipt, ASH)).reason == "Not this one"
     clock.advance(days=15)
     await unsaid.purge(clock.now())
     with pytest.raises(UserFacingError, match="couldn't find anything"):
-        await unsaid.by_receipt(submitted.receipt)
+        await unsaid.by_receipt(submitted.receipt, ASH)
 
 
 async def test_review_batches_are_claimed_once_and_shuffled(
@@ -293,6 +293,7 @@ def test_rotate_anonymity_key_command(tmp_path: Path) -> None:
         "PATH": os.environ.get("PATH", ""),
         "PYTHONPATH": str(PROJECT_ROOT),
         "DATABASE_PATH": str(tmp_path / "alongside.db"),
+        "HOME": str(tmp_path / "home"),
     }
     command = [sys.executable, "-m", "bot", "rotate-anonymity-key"]
     done = subprocess.run(
@@ -300,7 +301,9 @@ def test_rotate_anonymity_key_command(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "new anonymity key" in done.stdout
-    assert read_key_file(key_file_path(tmp_path / "alongside.db"))[1] is not None
+    key_file = tmp_path / "home" / ".config" / "alongside" / "anonymity-key"
+    assert read_key_file(key_file)[1] is not None
+    assert not key_file_path(tmp_path / "alongside.db").exists()  # never beside the database
     refused = subprocess.run(
         command,
         env={**env, "ANONYMITY_KEY": "x" * 40},

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import secrets
 import signal
 import sqlite3
 import sys
@@ -42,6 +43,9 @@ def demo_settings(database: Path) -> Settings:
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "").strip() or "WARNING",
         "DISCORD_LOG_LEVEL": "WARNING",
         "DATA_DIR": os.environ.get("DATA_DIR", ""),
+        # A fresh key each run, never written anywhere: the demo has no real members to protect
+        # and must not leave a key file behind (blocks made in the demo lapse when it stops).
+        "ANONYMITY_KEY": secrets.token_hex(32),
     }
     return load_settings(env, require_token=False)
 

@@ -8,8 +8,10 @@ import logging
 import os
 import secrets
 import stat
+from dataclasses import dataclass
 from pathlib import Path
 
+from bot.config import Settings
 from bot.errors import ConfigError
 
 log = logging.getLogger(__name__)
@@ -17,14 +19,71 @@ log = logging.getLogger(__name__)
 KEY_FILE_SUFFIX = ".anonymity-key"
 KEY_BYTES = 32
 HEADER = (
-    "# Alongside anonymity keys. Keep this file secret (mode 0600) and back it up with the\n"
-    "# database: without it, blocks on anonymous authors lapse. Never commit it.\n"
+    "# Alongside anonymity keys. Keep this file secret (mode 0600), away from the database\n"
+    "# and its backups, and back it up separately: without it, blocks on anonymous authors\n"
+    "# lapse. Never commit it, and never store it in the same place as the database.\n"
 )
 
 
 def key_file_path(database_path: Path) -> Path:
-    """Return where the key file lives: beside the database, named after it."""
+    """Return where older versions kept the key file: beside the database, named after it."""
     return database_path.with_name(database_path.name + KEY_FILE_SUFFIX)
+
+
+@dataclass(frozen=True, slots=True)
+class KeyLocation:
+    """Where the key file is, and anything the operator must be warned about."""
+
+    path: Path
+    warnings: tuple[str, ...]
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def locate_key_file(settings: Settings) -> KeyLocation:
+    """Find the key file: ANONYMITY_KEY_FILE (by default in the user's config folder).
+
+    An install from before keeps using its key file beside the database, so blocks keep
+    working, but is warned loudly how to move it.
+    """
+    configured = settings.anonymity_key_file
+    legacy = key_file_path(settings.database_path)
+    if settings.anonymity_key:
+        return KeyLocation(configured, ())
+    if not configured.exists() and legacy.exists():
+        return KeyLocation(
+            legacy,
+            (
+                f"The anonymity key file is beside the database ({legacy}). Anyone with a copy "
+                "of that folder could test which member wrote a recent Unsaid submission. Stop "
+                f"the bot and move it: mkdir -p {configured.parent} && mv {legacy} "
+                f"{configured} (or set ANONYMITY_KEY_FILE to somewhere else outside the "
+                "database and backup folders). Blocks keep working after the move.",
+            ),
+        )
+    warnings: list[str] = []
+    if legacy.exists():
+        warnings.append(
+            f"An old anonymity key file is still beside the database ({legacy}); Alongside "
+            f"uses {configured}. Delete the old one once the new one is backed up safely."
+        )
+    for folder, name in (
+        (settings.database_path.parent, "the database's folder"),
+        (settings.backup_dir, "BACKUP_DIR"),
+    ):
+        if _inside(configured, folder):
+            warnings.append(
+                f"ANONYMITY_KEY_FILE {configured} is inside {name} ({folder}): a copy of that "
+                "folder would be enough to test which member wrote a recent Unsaid "
+                "submission. Keep the key somewhere else."
+            )
+    return KeyLocation(configured, tuple(warnings))
 
 
 class EpochKey:
@@ -108,7 +167,7 @@ def create_key_file(path: Path) -> None:
     """Generate a key with the system's secure RNG into a new 0600 file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     _write_private(path, _render(secrets.token_bytes(KEY_BYTES), None), exclusive=True)
-    log.info("Created a new anonymity key file beside the database")
+    log.info("Created a new anonymity key file at %s", path)
 
 
 def read_key_file(path: Path) -> tuple[EpochKey, EpochKey | None]:
@@ -150,8 +209,8 @@ def rotate_key_file(path: Path) -> tuple[int, int]:
     return EpochKey(fresh).key_id, current.key_id
 
 
-def rotate_anonymity_key(env_key: str | None, database_path: Path) -> str:
-    """Rotate the key file beside the database; return what to tell the operator."""
+def rotate_anonymity_key(env_key: str | None, key_path: Path) -> str:
+    """Rotate the key file; return what to tell the operator."""
     if env_key:
         raise ConfigError(
             [
@@ -161,7 +220,7 @@ def rotate_anonymity_key(env_key: str | None, database_path: Path) -> str:
                 "gently (blocks under the old key then also lapse at once, this one time)."
             ]
         )
-    new, kept = rotate_key_file(key_file_path(database_path))
+    new, kept = rotate_key_file(key_path)
     return (
         f"Alongside now uses a new anonymity key ({new:08x}). The previous key ({kept:08x}) is "
         "kept so that blocks made under it keep working until the next rotation; the key "

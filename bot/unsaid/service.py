@@ -11,13 +11,15 @@ from datetime import date, datetime, timedelta
 
 from bot.db.ledger import Occurrence, OccurrenceLedger
 from bot.db.unsaid import NewItem, UnsaidItem, UnsaidRepo, Waiting
+from bot.erasures import Erasures
 from bot.errors import UserFacingError
 from bot.guild_settings import GuildSettings
 from bot.safety import CrisisMatcher
 from bot.timeutil import Clock
 from bot.unsaid import anonymity, content, timing
+from bot.unsaid.guesses import GuessGuard
 from bot.unsaid.keys import KeyRing
-from bot.unsaid.settings import MAX_DAILY_LIMIT
+from bot.unsaid.settings import MAX_DAILY_LIMIT, delay_window
 
 # Tags (and rejected items' reasons) are kept this long, so a moderator can still block the
 # author of something recent, and no longer.
@@ -129,6 +131,7 @@ class UnsaidService:
         clock: Clock,
         matcher: CrisisMatcher,
         rng: random.Random | None = None,
+        erasures: Erasures | None = None,
     ) -> None:
         self._repo = repo
         self._settings = settings
@@ -137,20 +140,23 @@ class UnsaidService:
         self._clock = clock
         self._matcher = matcher
         self._rng = rng or random.SystemRandom()
+        self.guesses = GuessGuard()
+        self._erasures = erasures
 
     # ------------------------------------------------------------------ settings
 
     async def config(self, guild_id: int) -> GuildConfig:
         """Read this server's Unsaid settings."""
         values = await self._settings.all(guild_id)
+        delay = delay_window(int(values["unsaid_delay_min"]), int(values["unsaid_delay_max"]))
         return GuildConfig(
             channel_id=values["unsaid_channel"],
             review_channel_id=values["unsaid_review_channel"] or values["mod_channel"],
             mod_channel_id=values["mod_channel"],
             review=bool(values["unsaid_review"]),
             daily_limit=int(values["unsaid_daily_limit"]),
-            delay_min=int(values["unsaid_delay_min"]),
-            delay_max=int(values["unsaid_delay_max"]),
+            delay_min=delay[0],
+            delay_max=delay[1],
             batch_minutes=int(values["unsaid_batch_minutes"]),
             hold_links=bool(values["unsaid_hold_links"]),
             timezone=str(values["timezone"]),
@@ -359,6 +365,10 @@ class UnsaidService:
         cleaned = content.clean(reason).replace("\n", " ")[: content.MAX_REASON]
         if not await self._repo.reject(item.id, cleaned):
             raise UserFacingError("Another moderator has already dealt with this one.")
+        if self._erasures is not None:
+            # A restored backup from before this rejection must not bring the words back.
+            await self._erasures.record_unsaid([item.public_id])
+            await self._erasures.mark_applied()
         return await self._fresh(item)
 
     async def block(self, guild_id: int, public_id: str) -> tuple[str, bool]:
@@ -436,25 +446,38 @@ class UnsaidService:
 
     # ------------------------------------------------------------------ receipts
 
-    async def by_receipt(self, receipt: str) -> UnsaidItem:
-        """Find what a receipt code belongs to, or explain kindly."""
+    async def by_receipt(self, receipt: str, member_id: int) -> UnsaidItem:
+        """Find what a receipt code belongs to, or explain kindly; misses cool the asker down."""
         code = anonymity.normalise_receipt(receipt)
         if code is None:
             raise UserFacingError(UNKNOWN_RECEIPT)
+        now = self._clock.now()
+        self.guesses.check(member_id, now)  # before the scrypt, which is what costs
         digest = await asyncio.to_thread(anonymity.receipt_digest, code)
         item = await self._repo.by_receipt(digest)
         if item is None:
+            self.guesses.missed(member_id, now)
             raise UserFacingError(UNKNOWN_RECEIPT)
         return item
 
-    async def withdrawal(self, receipt: str) -> Withdrawal:
+    async def withdrawal(self, receipt: str, member_id: int) -> Withdrawal:
         """Gather what withdrawing this receipt's submission will remove."""
-        item = await self.by_receipt(receipt)
+        item = await self.by_receipt(receipt, member_id)
         return Withdrawal(item, await self._repo.replies_of(item.id))
 
     async def forget(self, withdrawal: Withdrawal) -> None:
         """Erase a withdrawn submission, its replies, its words and its tags."""
-        await self._repo.delete([withdrawal.item.id])
+        if self._erasures is not None:
+            # Recorded first, outside the database, so that no restore can bring it back.
+            gone = [withdrawal.item, *withdrawal.replies]
+            await self._erasures.record_unsaid([item.public_id for item in gone])
+        await self.erase_items([withdrawal.item.id])
+        if self._erasures is not None:
+            await self._erasures.mark_applied()
+
+    async def erase_items(self, item_ids: list[int]) -> None:
+        """Delete submissions (replies go with them) and leave no copy in the WAL."""
+        await self._repo.delete(item_ids)
         # secure_delete zeroes the rows in place; the WAL still holds earlier page images.
         await self._repo.fold_wal()
 

@@ -36,15 +36,16 @@ UNSAID_SETTINGS = (
         Kind.INTEGER,
         2,
         "Without review, the shortest random wait (minutes) before a submission is posted.",
-        minimum=1,
+        minimum=2,
         maximum=120,
     ),
     SettingSpec(
         "unsaid_delay_max",
         Kind.INTEGER,
         10,
-        "Without review, the longest random wait (minutes) before a submission is posted.",
-        minimum=1,
+        "Without review, the longest random wait (minutes) before a submission is posted "
+        "(always at least 8 minutes after the shortest, so the wait stays random).",
+        minimum=10,
         maximum=120,
     ),
     SettingSpec(
@@ -62,6 +63,19 @@ UNSAID_SETTINGS = (
         "Hold submissions with links or invites for review, even when review is off.",
     ),
 )
+
+# The random wait without review is never shorter than this nor narrower than this spread,
+# whatever is stored: a fixed or short wait would let a moderator time a submission.
+MIN_DELAY = 2
+MIN_SPREAD = 8
+
+
+def delay_window(low: int, high: int) -> tuple[int, int]:
+    """Return the wait actually used: at least MIN_DELAY, at least MIN_SPREAD wide."""
+    low, high = sorted((low, high))
+    low = max(low, MIN_DELAY)
+    return low, max(high, low + MIN_SPREAD)
+
 
 # Daily limits are counted in slots 1..MAX_DAILY_LIMIT whatever the setting, so that lowering
 # the limit during a day still counts what was already used.

@@ -214,7 +214,10 @@ async def show_status(interaction: discord.Interaction) -> None:
         if latency != latency or latency == float("inf")
         else (f"{latency * 1000:.0f} ms")
     )
-    size_kib = services.db.size_bytes() / 1024
+    size_bytes = await services.maintenance.size_at_backup()
+    size_text = (
+        f"{size_bytes / 1024:,.0f} KiB at the last backup" if size_bytes else "not measured yet"
+    )
     jobs = sorted(services.scheduler.jobs(), key=lambda j: (j.next_run is None, j.next_run))
     job_lines = [
         f"`{job.id}` — next {discord.utils.format_dt(job.next_run, 'R')}"
@@ -225,7 +228,7 @@ async def show_status(interaction: discord.Interaction) -> None:
     embed = discord.Embed(title="Alongside status")
     embed.add_field(name="Up for", value=uptime)
     embed.add_field(name="Gateway latency", value=latency_text)
-    embed.add_field(name="Database", value=f"{size_kib:,.0f} KiB")
+    embed.add_field(name="Database", value=size_text)
     embed.add_field(name="Scheduled jobs", value="\n".join(job_lines), inline=False)
     guild = _guild(interaction)
     embed.add_field(name="Waiting", value="\n".join(await queue_lines(bot, guild.id)), inline=False)
@@ -241,13 +244,12 @@ async def show_status(interaction: discord.Interaction) -> None:
 async def queue_lines(bot: Alongside, guild_id: int) -> list[str]:
     """Counts only, per feature: what waits for moderators or for posting, and feed health."""
     services = bot.services
-    waiting = await services.unsaid.waiting(guild_id)
     glossary = len(await services.glossary.repo.pending(guild_id, limit=1000))
     health = await services.feeds.health(guild_id)
     failing = sum(1 for h in health if h.status in ("failing", "retrying"))
     return [
-        f"Unsaid: {waiting.queued} queued for review, {waiting.in_review} in review, "
-        f"{waiting.scheduled} waiting to post",
+        # Unsaid is left out: a live count would time each anonymous submission.
+        "Unsaid: not counted here, so that nobody can time a submission",
         f"Glossary: {glossary} suggestions and perspectives to review",
         f"Feeds: {len(health)} in all, {failing} failing or retrying",
     ]

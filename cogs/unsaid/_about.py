@@ -84,9 +84,18 @@ def about_embed(config: GuildConfig, backup_days: int) -> discord.Embed:
             "Discord itself knows who used a command, as with any bot. Alongside reads your "
             "account id only for the moment it takes to make the fingerprints, and doesn't "
             "write it to its logs (unless its host turns on Discord debug logging, which "
-            "Alongside warns against). Someone holding both its database and its secret key "
-            f"could test which member wrote something from the last {RETENTION_DAYS} days, or "
-            "who is blocked; the database alone can't tell them."
+            "Alongside warns against)."
+        ),
+        inline=False,
+    )
+    embed.add_field(
+        name="If someone copied Alongside's data",
+        value=(
+            "With the database alone, or a backup of it: the words not yet posted or erased, "
+            "the day each was shared, and fingerprints that no account can be tested against, "
+            "so nobody is named. The secret key is kept apart from the database and its "
+            f"backups. Someone holding both could learn who wrote each submission of the last "
+            f"{RETENTION_DAYS} days, who shared on each recent day, and who is blocked."
         ),
         inline=False,
     )

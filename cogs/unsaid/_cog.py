@@ -198,7 +198,7 @@ class Unsaid(commands.Cog):
         """Delete the post, its thread and replies, and erase everything stored about it."""
         await interaction.response.defer(ephemeral=True, thinking=True)
         service = self.bot.services.unsaid
-        withdrawal = await service.withdrawal(receipt)
+        withdrawal = await service.withdrawal(receipt, interaction.user.id)
         item = withdrawal.item
         problems = await self.publisher.erase(withdrawal)
         await service.forget(withdrawal)
@@ -228,7 +228,7 @@ class Unsaid(commands.Cog):
     async def status(self, interaction: discord.Interaction, receipt: str) -> None:
         """Tell the holder of a receipt where their words are; nobody else can ask."""
         await interaction.response.defer(ephemeral=True, thinking=True)
-        item = await self.bot.services.unsaid.by_receipt(receipt)
+        item = await self.bot.services.unsaid.by_receipt(receipt, interaction.user.id)
         shared = f"You shared it on {shown_day(item.shared_on)}."
         if item.status in ("queued", "in_review"):
             text = "It's waiting for a moderator to read it."

@@ -14,6 +14,7 @@ from bot.guild_settings import format_value
 from bot.moderation import ModeratorGroup, is_moderator
 from bot.paging import chunk_lines, send_pages
 from bot.replies import send_private
+from bot.unsaid.settings import MIN_DELAY, MIN_SPREAD
 
 NUMBERS = re.compile(r"\d+")
 DELAY_RANGE = (1, 120)
@@ -31,8 +32,14 @@ def parse_delay(text: str) -> tuple[int, int]:
             f"delay needs minutes like `2-10` (a random wait between the two), each from "
             f"{low} to {high}."
         )
-    first, last = numbers[0], numbers[-1]
-    return min(first, last), max(first, last)
+    first, last = sorted((numbers[0], numbers[-1]))
+    if first < MIN_DELAY or last - first < MIN_SPREAD:
+        raise UserFacingError(
+            f"The wait needs to stay random so that nobody can tell when a post was written: "
+            f"please give a range starting at {MIN_DELAY} minutes or more, with at least "
+            f"{MIN_SPREAD} minutes between the two numbers, e.g. `2-10` or `5-20`."
+        )
+    return first, last
 
 
 def _missing(channel: discord.abc.GuildChannel, me: discord.Member, needed: tuple[str, ...]) -> str:
@@ -110,7 +117,6 @@ class UnsaidModGroup(ModeratorGroup):
     async def _settings_embed(self, guild: discord.Guild, changed: bool) -> discord.Embed:
         service = self.bot.services.unsaid
         config = await service.config(guild.id)
-        waiting = await service.waiting(guild.id)
         lines = [
             f"**Review**: {'on' if config.review else 'off'}",
             f"**Posts in**: {f'<#{config.channel_id}>' if config.channel_id else 'not set'}",
@@ -120,8 +126,10 @@ class UnsaidModGroup(ModeratorGroup):
             f"**Delay without review**: {config.delay_min} to {config.delay_max} minutes",
             f"**Review batches**: every {config.batch_minutes} minutes, shuffled",
             f"**Hold links for review**: {'yes' if config.hold_links else 'no'}",
-            f"**Waiting**: {waiting.queued} for the next batch, {waiting.in_review} in review, "
-            f"{waiting.scheduled} to be posted",
+            # No count of what waits: it would change the moment someone shares, and so tell
+            # a moderator who re-runs this when each submission was written.
+            "**Waiting**: not shown, so that nobody can time a submission; "
+            "cards reach the review channel in shuffled batches",
         ]
         problems = []
         if not config.ready:
