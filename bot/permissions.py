@@ -139,3 +139,14 @@ def missing_in(channel: discord.abc.GuildChannel, needed: tuple[str, ...]) -> li
     elif "send_messages" in missing:
         missing = [name for name in missing if name not in SEND_DEPENDENT]
     return words(missing)
+
+
+def no_private_threads(channel: discord.abc.GuildChannel) -> str | None:
+    """Explain why `channel` can't hold private threads (an announcement channel), or None."""
+    is_news = getattr(channel, "is_news", None)
+    if callable(is_news) and is_news():
+        return (
+            f"{channel.mention} is an announcement channel, and Discord doesn't allow private "
+            "threads there. Please choose an ordinary text channel."
+        )
+    return None

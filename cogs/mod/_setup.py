@@ -10,7 +10,7 @@ from bot.client import Alongside
 from bot.errors import NotInServer, UserFacingError
 from bot.guild_settings import Kind, SettingSpec, format_value, parse_value
 from bot.moderation import ensure_moderator
-from bot.permissions import missing_in, needs_for
+from bot.permissions import missing_in, needs_for, no_private_threads
 from bot.replies import SafeModal, SafeView, send_private
 from cogs.mod._lookup import DiscordLookup
 
@@ -22,15 +22,8 @@ def missing_permissions(channel: discord.abc.GuildChannel, spec: SettingSpec) ->
 
 def channel_problem(channel: discord.abc.GuildChannel, spec: SettingSpec) -> str | None:
     """Say why `channel` can't serve `spec` whatever its permissions, or None."""
-    if (
-        "create_private_threads" in needs_for(spec.key)
-        and isinstance(channel, discord.TextChannel)
-        and channel.is_news()
-    ):
-        return (
-            f"{channel.mention} is an announcement channel, and Discord doesn't allow private "
-            "threads there. Please choose an ordinary text channel."
-        )
+    if "create_private_threads" in needs_for(spec.key):
+        return no_private_threads(channel)
     return None
 
 
