@@ -13,12 +13,13 @@ from bot.config import PROJECT_ROOT
 from bot.guild_settings import Kind
 from bot.permissions import BITS, invite_integer, invite_permissions, needs_for, words
 from tests.conftest import World
+from tests.strictperms import undeclared_routes
 from tests.test_checkins_buddies import ROUND_DUE, buddy_tick, dms, five_buddies
 
 
 @pytest.fixture
 def extensions() -> tuple[str, ...]:
-    return ("cogs.about", "cogs.mod", "cogs.checkin")
+    return ("cogs.about", "cogs.mod", "cogs.checkin", "cogs.reflect")
 
 
 def test_the_table_uses_discords_own_bits() -> None:
@@ -121,3 +122,26 @@ async def test_a_pairing_channel_without_thread_permission_tells_moderators_once
     [notice] = world.mod_channel.history()
     assert f"can't have their private thread in <#{buddies.id}>" in notice.content
     assert "Create Private Threads" in notice.content
+
+
+def test_a_route_no_declared_need_covers_fails_the_test() -> None:
+    from simcord.types import HttpLogEntry
+
+    def request(method: str, path: str) -> HttpLogEntry:
+        return HttpLogEntry(method, path, {}, None, None)
+
+    assert undeclared_routes([request("POST", "/channels/1/messages")]) == []
+    assert undeclared_routes([request("POST", "/interactions/1/abc/callback")]) == []
+    [unknown] = undeclared_routes([request("PUT", "/channels/1/messages/pins/2")])
+    assert "not in tests/strictperms.ROUTE_NEEDS" in unknown
+
+
+async def test_a_prompt_schedule_names_what_is_missing_in_its_channel(world: World) -> None:
+    me = world.bot.get_guild(world.guild.id).me
+    quiet = world.guild.create_text_channel(
+        "prompts", overwrites={me: discord.PermissionOverwrite(create_public_threads=False)}
+    )
+    made = await world.moderator.slash(
+        world.general, "mod prompts schedule", channel=quiet, cadence="daily"
+    )
+    assert "Alongside can't yet: Create Public Threads" in made.response.content
