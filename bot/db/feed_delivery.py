@@ -13,6 +13,11 @@ INSERT INTO feed_delivery_blocks (feed_id, reason, since) VALUES (?, ?, ?)
 ON CONFLICT (feed_id) DO UPDATE SET reason = excluded.reason
 """
 UNBLOCK = "DELETE FROM feed_delivery_blocks WHERE feed_id = ? RETURNING notified"
+# Tries made while the channel refused don't count towards giving up on a post.
+RESET_ATTEMPTS = """
+UPDATE feed_outbox SET attempts = 0
+WHERE feed_id = ? AND thread_done_at IS NULL AND gave_up_at IS NULL
+"""
 SELECT_ALL = "SELECT feed_id, reason, since, notified FROM feed_delivery_blocks ORDER BY feed_id"
 SET_NOTIFIED = "UPDATE feed_delivery_blocks SET notified = 1 WHERE feed_id = ?"
 
@@ -41,6 +46,7 @@ class FeedDeliveryRepo:
         """Forget the block; return whether moderators had been told (None: wasn't blocked)."""
         async with self._db.transaction() as tx:
             row = await tx.fetch_one(UNBLOCK, (feed_id,))
+            await tx.execute(RESET_ATTEMPTS, (feed_id,))
         return None if row is None else bool(row["notified"])
 
     async def all(self) -> dict[int, DeliveryBlock]:
