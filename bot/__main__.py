@@ -1,4 +1,4 @@
-"""Command line and composition root: `python -m bot [run|check|migrate|backup|sync|try]`."""
+"""Command line and composition root: `python -m bot [run|check|migrate|backup|sync|invite|try]`."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from bot.db import Database
 from bot.db.migrate import apply_migrations, current_version
 from bot.errors import ConfigError
 from bot.logs import configure_logging
+from bot.permissions import invite_text
 from bot.restore import restore
 from bot.runstate import begin_run, end_run, run_lock
 from bot.services import build_services, reapply
@@ -39,6 +40,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     sub.add_parser("check", help="check configuration and the database; no network")
     sub.add_parser("migrate", help="apply database migrations and exit")
     sub.add_parser("sync", help="sync slash commands to Discord now, then exit")
+    invite = sub.add_parser("invite", help="print the invite address and the permissions it grants")
+    invite.add_argument("--application-id", default="YOUR_APPLICATION_ID")
     sub.add_parser(
         "rotate-anonymity-key",
         help="replace the anonymity key; blocks under the old one work until the next rotation",
@@ -165,6 +168,9 @@ async def backup(settings: Settings, path: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Entry point for `python -m bot` and the `alongside` script."""
     args = parse_args(argv)
+    if args.command == "invite":
+        print(invite_text(args.application_id))
+        return 0
     if args.command == "try":
         from bot.tryout import main as try_main
 

@@ -43,9 +43,7 @@ class SettingSpec:
     minimum: int | None = None
     maximum: int | None = None
     max_length: int = 200
-    # For channels: permissions Alongside needs there beyond viewing, sending and embedding
-    # (discord.Permissions attribute names), checked by /mod setup.
-    needs: tuple[str, ...] = ()
+    # What Alongside needs in a channel setting's channel is declared in bot/permissions.py.
 
 
 class GuildLookup(Protocol):

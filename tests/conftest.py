@@ -107,10 +107,15 @@ async def world(
     simcord_bot: Alongside,
     services: Services,
     request_checker: RequestChecker,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> AsyncIterator[World]:
     """A server with Alongside running against SimCord's simulated Discord."""
+    from tests.strictperms import grant_invite_permissions, strict_permissions, undeclared_routes
+
     env = simcord_env
+    strict_permissions(monkeypatch)
     guild = env.create_guild("Peer Network")
+    grant_invite_permissions(env, guild)  # exactly what the README's invite grants
     general = guild.create_text_channel("general")
     mod_channel = guild.create_text_channel("moderators")
     mods = guild.create_role("Moderators", permissions=discord.Permissions(manage_guild=True))
@@ -125,6 +130,8 @@ async def world(
     env.errors  # noqa: B018 - reading acknowledges everything captured so far
     assert not bugs, f"The bot raised unexpected errors: {bugs!r}"
     request_checker.check_all(env.http_requests)
+    undeclared = undeclared_routes(env.http_requests)
+    assert not undeclared, f"Routes the permissions table doesn't cover: {undeclared}"
 
 
 @pytest.fixture(scope="session")

@@ -738,3 +738,36 @@ async def test_barebot_runs_as_a_process(fake: FakeDiscord) -> None:
     assert process.returncode == 0, stderr.decode()
     assert b"Unclosed" not in stderr
     assert_clean(fake)
+
+
+async def test_the_bot_holds_only_the_invite_and_overwrites_take_away(scene: Scene) -> None:
+    from bot.permissions import BITS
+
+    fake = scene.fake
+    channel = scene.bot.get_channel(scene.channel)
+    assert isinstance(channel, discord.TextChannel)
+    bot_id = fake.world.bot_user.id
+    sent = await channel.send("hello", embed=discord.Embed(title="kept"))
+    assert sent.embeds[0].title == "kept"
+    denied = BITS["embed_links"] | BITS["attach_files"]
+    await fake.set_overwrite(scene.channel, bot_id, deny=denied)
+    dropped = await channel.send("no embeds", embed=discord.Embed(title="dropped"))
+    assert dropped.embeds == []  # Discord drops embeds silently without Embed Links
+    with pytest.raises(discord.Forbidden) as caught:
+        await channel.send("file", file=discord.File(io.BytesIO(b"abc"), "a.txt"))
+    assert caught.value.code == 50013
+    await fake.set_overwrite(scene.channel, bot_id, deny=BITS["view_channel"])
+    with pytest.raises(discord.Forbidden) as caught:
+        await channel.send("hidden")
+    assert caught.value.code == 50001
+    await fake.set_overwrite(scene.channel, bot_id)
+    first = await (await channel.send("one")).create_thread(name="One")
+    await first.delete()  # the invite's Manage Threads
+    assert first.id not in fake.world.channels
+    second = await (await channel.send("two")).create_thread(name="Two")
+    await fake.set_overwrite(scene.channel, bot_id, deny=BITS["manage_threads"])
+    with pytest.raises(discord.Forbidden) as caught:
+        await second.delete()
+    assert caught.value.code == 50013
+    assert second.id in fake.world.channels
+    assert_clean(fake)

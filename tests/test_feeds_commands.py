@@ -105,7 +105,7 @@ async def test_a_new_feed_posts_nothing_old_then_each_new_piece_with_a_thread(
 async def test_only_the_chosen_role_is_pinged_and_a_title_cannot_ping_everyone(
     world: World, server: FeedServer
 ) -> None:
-    readers = world.guild.create_role("Blog readers")
+    readers = world.guild.create_role("Blog readers", mentionable=True)
     loud = {**items(1)[0], "title": "@everyone read this <@&1> now"}
     server.serve("/feed", rss2("Blog", [loud]))
     await add_feed(world, server, mention_role=readers, backfill=1)

@@ -13,6 +13,7 @@ import asyncio
 import logging
 from typing import Protocol
 
+from bot.db.feed_delivery import FeedDeliveryRepo
 from bot.db.feeds import FeedsRepo, OutboxRow
 from bot.feeds.models import Post
 from bot.timeutil import Clock
@@ -21,12 +22,18 @@ log = logging.getLogger(__name__)
 
 
 class PostError(Exception):
-    """Posting to Discord failed; `permanent` when retrying cannot help (channel gone)."""
+    """Posting to Discord failed.
 
-    def __init__(self, reason: str, *, permanent: bool = False) -> None:
+    `permanent` when retrying this post cannot help; `blocked` when the channel refuses the
+    feed's posts (a lost permission, a deleted channel): the post waits, with the feed's later
+    ones, until a moderator puts it right.
+    """
+
+    def __init__(self, reason: str, *, permanent: bool = False, blocked: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
         self.permanent = permanent
+        self.blocked = blocked
 
 
 class Poster(Protocol):
@@ -53,24 +60,47 @@ class Outbox:
     """Delivers outbox rows through a Poster, one delivery pass at a time."""
 
     def __init__(
-        self, repo: FeedsRepo, clock: Clock, *, batch: int = 50, max_attempts: int = 5
+        self,
+        repo: FeedsRepo,
+        clock: Clock,
+        blocks: FeedDeliveryRepo,
+        *,
+        batch: int = 50,
+        max_attempts: int = 5,
     ) -> None:
         self.repo = repo
+        self.blocks = blocks
         self._clock = clock
         self._batch = batch
         self._max_attempts = max_attempts
         self._deliver_lock = asyncio.Lock()
+        self.recovered: list[int] = []  # feeds delivering again, for the service to announce
 
     async def deliver(self, poster: Poster) -> int:
         """Send queued posts oldest first, resuming any a stop interrupted; return how many."""
         sent = 0
         async with self._deliver_lock:
+            blocked = await self.blocks.all()
+            waiting: set[int] = set()  # feeds whose channel refused a post in this pass
             for row in await self.repo.open_outbox(self._batch):
+                if row.feed_id in waiting:
+                    continue  # later posts wait behind the refused one, to keep the order
                 try:
                     sent += await self._deliver_one(row, poster)
+                except PostError as error:
+                    waiting.add(row.feed_id)
+                    log.info("Feed %s can't deliver for now: %s", row.feed_id, error.reason)
+                    await self.repo.record_post_error(row.id, error.reason)
+                    await self.blocks.block(row.feed_id, error.reason, self._clock.now())
+                    continue
                 except Exception:
                     log.exception("Delivering feed post %s failed unexpectedly", row.id)
                     await self.repo.record_post_error(row.id, "unexpected error (logged)")
+                    continue
+                if row.feed_id in blocked:
+                    blocked.pop(row.feed_id)
+                    if await self.blocks.unblock(row.feed_id):
+                        self.recovered.append(row.feed_id)  # moderators were told: say so
         return sent
 
     async def _deliver_one(self, row: OutboxRow, poster: Poster) -> int:
@@ -91,6 +121,8 @@ class Outbox:
             try:
                 message_id = await poster.send_post(row.channel_id, post, row.nonce)
             except PostError as error:
+                if error.blocked:
+                    raise
                 if error.permanent or row.attempts + 1 >= self._max_attempts:
                     log.warning("Giving up on feed post %s: %s", row.id, error.reason)
                     await self.repo.give_up(row.id, error.reason, self._clock.now())
@@ -103,6 +135,8 @@ class Outbox:
         try:
             await poster.open_thread(row.channel_id, message_id, post)
         except PostError as error:
+            if error.blocked:
+                raise  # sent, but the thread waits too: the row stays open with its message
             error_text = f"thread: {error.reason}"
             log.info("Could not open a thread for feed post %s: %s", row.id, error.reason)
         await self.repo.record_thread(row.id, self._clock.now(), error_text)

@@ -14,8 +14,10 @@ from importlib import metadata
 
 from bot.config import Settings
 from bot.db import Database
+from bot.db.feed_delivery import FeedDeliveryRepo
 from bot.db.feeds import FeedRow, FeedsRepo, NewFeed, OutboxEntry
 from bot.errors import UserFacingError
+from bot.feeds.delivery import tell_moderators
 from bot.feeds.fetch import FeedFetcher, FetchError, FetchPolicy, FetchResult, user_agent
 from bot.feeds.models import (
     CONTENT_NOTE_MODES,
@@ -74,6 +76,7 @@ class FeedHealth:
 
     feed: FeedRow
     status: str  # "ok", "paused", "retrying" or "failing"
+    not_delivering: str = ""  # why the feed's channel refuses its posts, if it does
 
 
 def _sentence(reason: str) -> str:
@@ -117,9 +120,11 @@ class FeedsService:
             memory_mib=self.limits.parse_memory_mib,
         )
         self._poll_lock = asyncio.Lock()
+        self.blocks = FeedDeliveryRepo(db)
         self.outbox = Outbox(
             self.repo,
             clock,
+            self.blocks,
             batch=self.limits.outbox_batch,
             max_attempts=self.limits.max_send_attempts,
         )
@@ -235,6 +240,7 @@ class FeedsService:
         """Return the server's feeds with their status."""
         threshold = int(await self._settings.get(guild_id, FAILURE_NOTICE_AFTER))
         found = []
+        blocks = await self.blocks.all()
         for feed in await self.repo.for_guild(guild_id):
             if feed.paused:
                 status = "paused"
@@ -244,7 +250,8 @@ class FeedsService:
                 status = "retrying"
             else:
                 status = "ok"
-            found.append(FeedHealth(feed, status))
+            block = blocks.get(feed.id)
+            found.append(FeedHealth(feed, status, block.reason if block else ""))
         return found
 
     async def owned(self, guild_id: int, feed_id: int) -> FeedRow:
@@ -520,7 +527,9 @@ class FeedsService:
 
     async def deliver(self, poster: Poster) -> int:
         """Send queued posts oldest first, resuming any a stop interrupted; return how many."""
-        return await self.outbox.deliver(poster)
+        sent = await self.outbox.deliver(poster)
+        await tell_moderators(self.blocks, self.repo, self._settings, poster, self.outbox.recovered)
+        return sent
 
     async def _maybe_prune(self, now: datetime) -> None:
         if self._last_prune is not None and now - self._last_prune < timedelta(days=1):

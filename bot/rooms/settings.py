@@ -19,6 +19,5 @@ ROOM_SETTINGS = (
         Kind.CHANNEL,
         None,
         "Where members may share a debrief, each in its own thread (optional).",
-        needs=("create_public_threads", "send_messages_in_threads"),
     ),
 )

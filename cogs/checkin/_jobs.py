@@ -6,6 +6,7 @@ them directly with a ManualClock, and a restart simply picks up where the databa
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 import discord
@@ -13,6 +14,7 @@ import discord
 from bot.checkins.buddies import Introduction
 from bot.checkins.settings import PAIRING_CHANNEL
 from bot.client import Alongside
+from bot.permissions import missing_in, needs_for, no_private_threads
 from bot.replies import NO_PINGS
 from bot.scheduler import Scheduler
 from cogs.checkin import _text as text
@@ -31,6 +33,7 @@ class CheckinJobs:
 
     def __init__(self, bot: Alongside) -> None:
         self.bot = bot
+        self._told: set[tuple[int, str]] = set()  # (channel, problem) moderators heard about
 
     async def schedule(self, scheduler: Scheduler) -> None:
         """(Re)create the jobs with stable ids."""
@@ -101,6 +104,8 @@ class CheckinJobs:
         ]
         if len(group) < 2:
             return None
+        if await self._thread_impossible(channel):
+            return None  # the buddies are still introduced by DM
         try:
             thread = await channel.create_thread(
                 name="Buddies", type=discord.ChannelType.private_thread, invitable=False
@@ -123,6 +128,29 @@ class CheckinJobs:
                 log.warning("Could not remove a half-made buddy thread", exc_info=True)
             return None
         return thread
+
+    async def _thread_impossible(self, channel: discord.TextChannel) -> bool:
+        """Check Discord would allow a buddy thread here; if not, tell moderators once."""
+        if no_private_threads(channel):
+            problem = "it is an announcement channel, where Discord allows no private threads"
+        else:
+            missing = missing_in(channel, needs_for(PAIRING_CHANNEL))
+            if not missing:
+                return False
+            problem = f"Alongside is missing {', '.join(missing)} there"
+        if (channel.id, problem) not in self._told:
+            self._told.add((channel.id, problem))
+            log.warning("No buddy threads in channel %s: %s", channel.id, problem)
+            mod_channel = await self.bot.services.settings.get(channel.guild.id, "mod_channel")
+            if mod_channel is not None:
+                with contextlib.suppress(discord.HTTPException):
+                    await self.bot.get_partial_messageable(int(mod_channel)).send(
+                        f"Buddy pairs can't have their private thread in {channel.mention}: "
+                        f"{problem}. They are introduced by direct message meanwhile; "
+                        "`/mod settings set checkin_pairing_channel` changes the channel.",
+                        allowed_mentions=NO_PINGS,
+                    )
+        return True
 
     async def _introduce(self, intro: Introduction, thread: discord.Thread | None) -> None:
         guild = await guild_name(self.bot, intro.guild_id)

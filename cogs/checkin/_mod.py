@@ -17,9 +17,11 @@ from bot.checkins.settings import (
 )
 from bot.checkins.summary import WeekSummary
 from bot.client import Alongside
+from bot.errors import UserFacingError
 from bot.guild_settings import format_value
 from bot.moderation import ModeratorGroup
 from bot.paging import chunk_lines, send_pages
+from bot.permissions import no_private_threads
 from bot.replies import send_private
 from cogs.checkin._common import guild_id_of
 
@@ -110,6 +112,9 @@ class CheckinsModGroup(ModeratorGroup):
         if buddy_cadence is not None:
             changes[BUDDY_CADENCE] = buddy_cadence
         if pairing_channel is not None:
+            problem = no_private_threads(pairing_channel)
+            if problem:
+                raise UserFacingError(problem)
             changes[PAIRING_CHANNEL] = pairing_channel.id
         if support_channel is not None:
             changes[SUPPORT_CHANNEL] = support_channel.id

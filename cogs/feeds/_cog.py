@@ -17,10 +17,11 @@ from bot.feeds.select import parse_words
 from bot.feeds.service import FeedHealth
 from bot.moderation import ModeratorGroup
 from bot.paging import chunk_lines, send_pages
+from bot.permissions import missing_in, needs_for
 from bot.replies import send_private
 from bot.scheduler import Scheduler
 from bot.text import as_words, as_words_within, clip, fold
-from cogs.feeds._render import DiscordPoster, render_post
+from cogs.feeds._render import DiscordPoster, render_post, unpingable
 
 log = logging.getLogger(__name__)
 
@@ -32,14 +33,6 @@ STATUS_WORDS = {
     "retrying": "retrying",
     "failing": "failing",
 }
-NEEDED = (
-    "view_channel",
-    "send_messages",
-    "embed_links",
-    "read_message_history",
-    "create_public_threads",
-    "send_messages_in_threads",
-)
 
 
 def _guild(interaction: discord.Interaction) -> discord.Guild:
@@ -69,6 +62,12 @@ def describe(health: FeedHealth) -> str:
         if feed.exclude_words:
             parts.append("never pieces mentioning " + as_words(", ".join(feed.exclude_words)))
         lines.append("Filters: " + "; ".join(parts))
+    if health.not_delivering:
+        lines.append(
+            "Not delivering: "
+            + discord.utils.escape_markdown(health.not_delivering)
+            + " New pieces wait and are posted, in order, once that's put right."
+        )
     if feed.consecutive_failures:
         lines.append(
             f"Failed {feed.consecutive_failures} times in a row. Last problem: "
@@ -129,10 +128,15 @@ class FeedsGroup(ModeratorGroup):
             )
         me = guild.me
         if me is not None:
-            allowed = channel.permissions_for(me)
-            missing = [name for name in NEEDED if not getattr(allowed, name)]
+            if mention_role is not None and unpingable(channel, mention_role):
+                raise UserFacingError(
+                    f"Discord won't let Alongside ping {mention_role.mention}: the role isn't "
+                    "mentionable, so each post would ping nobody. Turn on “Allow anyone to "
+                    "@mention this role” in Server Settings → Roles, then add the feed again."
+                )
+            missing = missing_in(channel, needs_for("feed channels"))
             if missing:
-                readable = ", ".join(name.replace("_", " ") for name in missing)
+                readable = ", ".join(missing)
                 raise UserFacingError(
                     f"Alongside needs these permissions in {channel.mention} first: {readable}."
                 )

@@ -10,6 +10,7 @@ import discord
 from bot.client import Alongside
 from bot.feeds.models import Post
 from bot.feeds.outbox import PostError
+from bot.permissions import missing_in, needs_for
 from bot.replies import NO_PINGS
 
 log = logging.getLogger(__name__)
@@ -17,6 +18,7 @@ log = logging.getLogger(__name__)
 FEED_COLOUR = discord.Colour(0x3B7A57)
 THREAD_ARCHIVE_MINUTES: Literal[10080] = 10080  # a week: blog discussions run slower than chat
 THREAD_ALREADY_EXISTS = 160004
+UNKNOWN_CHANNEL = 10003
 HISTORY_LOOKBACK = 100  # one request; Discord forgets nonces after minutes, history stays
 
 
@@ -51,13 +53,28 @@ def render_post(post: Post) -> tuple[str | None, discord.Embed, discord.AllowedM
     return ("\n".join(lines) or None), embed, mentions
 
 
-def _post_error(error: discord.HTTPException, what: str) -> PostError:
+def _post_error(
+    error: discord.HTTPException, what: str, missing: list[str] | None = None
+) -> PostError:
     if isinstance(error, discord.Forbidden):
-        return PostError(f"Alongside isn't allowed to {what} there", permanent=True)
+        # 50013 Missing Permissions or 50001 Missing Access: the channel refuses the feed until
+        # a moderator gives the permission back, so the post waits rather than being dropped.
+        if missing:
+            reason = f"Alongside is missing {', '.join(missing)} in that channel"
+        else:
+            reason = f"Alongside isn't allowed to {what} in that channel"
+        return PostError(reason, blocked=True)
     if isinstance(error, discord.NotFound):
-        return PostError("the channel or message no longer exists", permanent=True)
+        if error.code == UNKNOWN_CHANNEL:
+            return PostError("the channel no longer exists", blocked=True)
+        return PostError("the message no longer exists", permanent=True)
     permanent = 400 <= error.status < 500 and error.status != 429
     return PostError(f"Discord refused to {what} (HTTP {error.status})", permanent=permanent)
+
+
+def unpingable(channel: discord.abc.GuildChannel, role: discord.Role) -> bool:
+    """Whether a post in `channel` mentioning `role` would ping nobody."""
+    return not role.mentionable and not channel.permissions_for(channel.guild.me).mention_everyone
 
 
 class DiscordPoster:
@@ -65,17 +82,20 @@ class DiscordPoster:
 
     def __init__(self, bot: Alongside) -> None:
         self._bot = bot
+        self._warned: set[tuple[int, int]] = set()  # (channel, role) moderators heard about
 
     async def send_post(self, channel_id: int, post: Post, nonce: str) -> int:
         """Send with the outbox's nonce; discord.py sets enforce_nonce whenever a nonce is given."""
         content, embed, mentions = render_post(post)
+        if post.mention_role_id is not None:
+            await self._check_ping(channel_id, post.mention_role_id, post.feed_title)
         channel = self._bot.get_partial_messageable(channel_id)
         try:
             message = await channel.send(
                 content=content, embed=embed, allowed_mentions=mentions, nonce=nonce
             )
         except discord.HTTPException as error:
-            raise _post_error(error, "post") from error
+            raise _post_error(error, "post", self._missing(channel_id)) from error
         return message.id
 
     async def find_post(self, channel_id: int, post: Post) -> int | None:
@@ -118,7 +138,7 @@ class DiscordPoster:
             target: discord.abc.Messageable = thread
         except discord.HTTPException as error:
             if error.code != THREAD_ALREADY_EXISTS:
-                raise _post_error(error, "open a thread") from error
+                raise _post_error(error, "open a thread", self._missing(channel_id)) from error
             # An earlier attempt opened it before the bot stopped, perhaps without asking the
             # question; a thread started from a message shares the message's id.
             target = self._bot.get_partial_messageable(message_id, guild_id=channel.guild.id)
@@ -127,7 +147,16 @@ class DiscordPoster:
         try:
             await target.send(post.question, allowed_mentions=NO_PINGS)
         except discord.HTTPException as error:
-            raise _post_error(error, "ask the question in the thread") from error
+            raise _post_error(
+                error, "ask the question in the thread", self._missing(channel_id)
+            ) from error
+
+    def _missing(self, channel_id: int) -> list[str]:
+        """Name, in Discord's words, what Alongside lacks in the feed's channel (if known)."""
+        channel = self._bot.get_channel(channel_id)
+        if not isinstance(channel, discord.abc.GuildChannel):
+            return []
+        return missing_in(channel, needs_for("feed channels"))
 
     async def _asked(self, thread: discord.abc.Messageable, question: str) -> bool:
         """Whether the bot already asked this question in the thread."""
@@ -139,6 +168,29 @@ class DiscordPoster:
         except discord.HTTPException as error:
             raise _post_error(error, "read the thread") from error
         return False
+
+    async def _check_ping(self, channel_id: int, role_id: int, feed_title: str) -> None:
+        """Tell moderators once if the feed's role stopped being mentionable (it pings nobody)."""
+        channel = self._bot.get_channel(channel_id)
+        if (
+            not isinstance(channel, discord.abc.GuildChannel)
+            or (channel_id, role_id) in self._warned
+        ):
+            return
+        role = channel.guild.get_role(role_id)
+        if role is None or not unpingable(channel, role):
+            return
+        self._warned.add((channel_id, role_id))
+        mod_channel = await self._bot.services.settings.get(channel.guild.id, "mod_channel")
+        log.warning("Feed posts in channel %s can't ping role %s", channel_id, role_id)
+        if mod_channel is not None:
+            await self.send_notice(
+                int(mod_channel),
+                f"Posts from **{discord.utils.escape_markdown(feed_title)}** in "
+                f"{channel.mention} mention {role.mention}, but that role isn't mentionable any "
+                "more, so nobody is pinged. Turn on “Allow anyone to @mention this role” in "
+                "Server Settings → Roles to ping them again.",
+            )
 
     async def send_notice(self, channel_id: int, text: str) -> bool:
         """Post a notice in the moderators' channel; say whether it arrived."""

@@ -12,7 +12,7 @@ from discord.ext import commands
 
 from bot.client import Alongside
 from bot.errors import NotInServer, UserFacingError
-from bot.guild_settings import format_value, parse_value
+from bot.guild_settings import Kind, format_value, parse_value
 from bot.moderation import ModeratorGroup
 from bot.paging import chunk_lines, send_pages
 from bot.replies import send_private
@@ -20,7 +20,7 @@ from bot.settings_transfer import check_size, export_settings, plan_import
 from bot.views import ConfirmView
 from cogs.mod._choices import value_choices
 from cogs.mod._lookup import DiscordLookup
-from cogs.mod._setup import run_setup
+from cogs.mod._setup import channel_problem, permission_warning, run_setup
 
 
 def _guild(interaction: discord.Interaction) -> discord.Guild:
@@ -70,6 +70,13 @@ class SettingsGroup(ModeratorGroup):
         services = self.bot.services
         spec = services.registry.get(key)
         parsed = parse_value(spec, value, DiscordLookup(guild))
+        warning = ""
+        channel = guild.get_channel(parsed) if spec.kind is Kind.CHANNEL and parsed else None
+        if isinstance(channel, discord.abc.GuildChannel):
+            problem = channel_problem(channel, spec)
+            if problem:
+                raise UserFacingError(problem)
+            warning = "\n" + (permission_warning(channel, spec) or "")
         before = format_value(spec, await services.settings.get(guild.id, spec.key))
         await services.settings.set_many(guild.id, {spec.key: parsed})
         after = format_value(spec, await services.settings.get(guild.id, spec.key))
@@ -81,7 +88,9 @@ class SettingsGroup(ModeratorGroup):
             f"{before} → {after}",
             services.clock.now(),
         )
-        await send_private(interaction, f"**{spec.key}** is now {after} (it was {before}).")
+        await send_private(
+            interaction, f"**{spec.key}** is now {after} (it was {before}).{warning.rstrip()}"
+        )
 
     @set_value.autocomplete("key")
     async def key_choices(

@@ -7,36 +7,24 @@ from typing import Any, cast
 import discord
 
 from bot.client import Alongside
-from bot.errors import NotInServer
+from bot.errors import NotInServer, UserFacingError
 from bot.guild_settings import Kind, SettingSpec, format_value, parse_value
 from bot.moderation import ensure_moderator
+from bot.permissions import missing_in, needs_for, no_private_threads
 from bot.replies import SafeModal, SafeView, send_private
 from cogs.mod._lookup import DiscordLookup
-
-BASIC_NEEDS = ("view_channel", "send_messages", "embed_links")
-PERMISSION_WORDS = {
-    "view_channel": "View Channel",
-    "send_messages": "Send Messages",
-    "embed_links": "Embed Links",
-    "attach_files": "Attach Files",
-    "create_public_threads": "Create Public Threads",
-    "create_private_threads": "Create Private Threads",
-    "send_messages_in_threads": "Send Messages in Threads",
-    "manage_threads": "Manage Threads",
-    "manage_messages": "Manage Messages",
-    "read_message_history": "Read Message History",
-}
 
 
 def missing_permissions(channel: discord.abc.GuildChannel, spec: SettingSpec) -> list[str]:
     """Name, in Discord's own words, what Alongside can't do in `channel` but needs to."""
-    me = channel.guild.me
-    allowed = channel.permissions_for(me)
-    return [
-        PERMISSION_WORDS.get(name, name)
-        for name in (*BASIC_NEEDS, *spec.needs)
-        if not getattr(allowed, name, False)
-    ]
+    return missing_in(channel, needs_for(spec.key))
+
+
+def channel_problem(channel: discord.abc.GuildChannel, spec: SettingSpec) -> str | None:
+    """Say why `channel` can't serve `spec` whatever its permissions, or None."""
+    if "create_private_threads" in needs_for(spec.key):
+        return no_private_threads(channel)
+    return None
 
 
 def permission_warning(channel: discord.abc.GuildChannel, spec: SettingSpec) -> str | None:
@@ -192,6 +180,11 @@ class SetupFlow(SafeView):
             await self._advance(interaction)
             return
         value = parse_value(spec, str(chosen[0]), DiscordLookup(self.guild))
+        chosen_channel = self.guild.get_channel(value) if spec.kind is Kind.CHANNEL else None
+        if isinstance(chosen_channel, discord.abc.GuildChannel):
+            problem = channel_problem(chosen_channel, spec)
+            if problem:
+                raise UserFacingError(problem)
         await self.bot.services.settings.set_many(self.guild.id, {spec.key: value})
         await self.bot.services.audit.record(
             self.guild.id,

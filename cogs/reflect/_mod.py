@@ -12,6 +12,7 @@ from bot.errors import UserFacingError
 from bot.interactions import guild_of
 from bot.moderation import ModeratorGroup
 from bot.paging import chunk_lines, send_pages
+from bot.permissions import POST, missing_in, needs_for
 from bot.prompts.library import GROUNDING_MAX, NOTE_MAX, TEXT_MAX
 from bot.replies import send_private
 from bot.text import clip
@@ -127,11 +128,19 @@ class PromptsAdmin(ModeratorGroup):
         )
         when = cadence_text(made.cadence, made.weekday, made.at_time, made.timezone)
         await self._record(interaction, "prompts.schedule", f"#{made.id}", f"{channel.id} {when}")
+        needed = needs_for("prompt channels") if thread else POST
+        missing = missing_in(channel, needed)
+        warning = (
+            f"\n⚠ In {channel.mention} Alongside can't yet: {', '.join(missing)}. Give its role "
+            "these permissions in that channel's settings (Edit Channel → Permissions)."
+            if missing
+            else ""
+        )
         await send_private(
             interaction,
             f"Schedule #{made.id}: a prompt in {channel.mention} {when}"
             f"{', each with its own thread' if thread else ''}. The first is "
-            f"{discord.utils.format_dt(made.next_due, 'R')}.",
+            f"{discord.utils.format_dt(made.next_due, 'R')}.{warning}",
         )
 
     @app_commands.command(name="schedules", description="List this server's prompt schedules")

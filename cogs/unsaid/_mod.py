@@ -13,14 +13,12 @@ from bot.errors import NotInServer, UserFacingError
 from bot.guild_settings import format_value
 from bot.moderation import ModeratorGroup, is_moderator
 from bot.paging import chunk_lines, send_pages
+from bot.permissions import missing_in, needs_for
 from bot.replies import send_private
 from bot.unsaid.settings import MIN_DELAY, MIN_SPREAD
 
 NUMBERS = re.compile(r"\d+")
 DELAY_RANGE = (1, 120)
-# What the bot needs in each channel to post, thread and reply.
-NEEDED = ("view_channel", "send_messages", "embed_links")
-NEEDED_FOR_POSTS = (*NEEDED, "create_public_threads", "send_messages_in_threads")
 
 
 def parse_delay(text: str) -> tuple[int, int]:
@@ -40,12 +38,6 @@ def parse_delay(text: str) -> tuple[int, int]:
             f"{MIN_SPREAD} minutes between the two numbers, e.g. `2-10` or `5-20`."
         )
     return first, last
-
-
-def _missing(channel: discord.abc.GuildChannel, me: discord.Member, needed: tuple[str, ...]) -> str:
-    permissions = channel.permissions_for(me)
-    missing = [name.replace("_", " ") for name in needed if not getattr(permissions, name)]
-    return ", ".join(missing)
 
 
 class UnsaidModGroup(ModeratorGroup):
@@ -138,14 +130,14 @@ class UnsaidModGroup(ModeratorGroup):
             )
         me = guild.me
         for channel_id, needed in (
-            (config.channel_id, NEEDED_FOR_POSTS),
-            (config.review_channel_id, NEEDED),
+            (config.channel_id, needs_for("unsaid_channel")),
+            (config.review_channel_id, needs_for("unsaid_review_channel")),
         ):
             target = guild.get_channel(channel_id) if channel_id else None
             if channel_id and target is None:
                 problems.append(f"<#{channel_id}> no longer exists.")
             elif target is not None and me is not None:
-                missing = _missing(target, me, needed)
+                missing = ", ".join(missing_in(target, needed))
                 if missing:
                     problems.append(f"In <#{channel_id}> Alongside is missing: {missing}.")
         if problems:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .interactions import Followup, InteractionHandle
+from .perms import has, refusal
 from .world import THREAD_TYPES, Channel, iso, public
 
 if TYPE_CHECKING:
@@ -109,6 +110,21 @@ class Rest:
         if message is None or message["channel_id"] != str(channel_id):
             raise ApiError(404, 10008, "Unknown Message")
         return message
+
+    def _require(self, channel: Channel, *names: str) -> None:
+        refused = refusal(self.world, channel, *names)
+        if refused is not None:
+            raise ApiError(*refused)
+
+    def _vet_content(self, channel: Channel, body: dict[str, Any], files: dict[str, bytes]) -> Any:
+        """Refuse files without Attach Files; drop embeds without Embed Links, as Discord does."""
+        if channel.guild_id is None:
+            return body
+        if files:
+            self._require(channel, "attach_files")
+        if body.get("embeds") and not has(self.world, channel, "embed_links"):
+            return {**body, "embeds": []}
+        return body
 
     def _handle(self, call: Call) -> InteractionHandle:
         handle = self.fake.handles.get(call.params["webhook_token"])
@@ -325,6 +341,9 @@ class Rest:
                 403, 50278, "Cannot send messages to this user due to having no mutual guilds"
             )
         body = call.body if isinstance(call.body, dict) else {}
+        thread = channel.type in THREAD_TYPES
+        self._require(channel, "send_messages_in_threads" if thread else "send_messages")
+        body = self._vet_content(channel, body, call.files)
         nonce, now = body.get("nonce"), time.time()
         key = (channel.id, str(nonce))
         if nonce is not None and body.get("enforce_nonce") and key in self.nonces:
@@ -342,11 +361,16 @@ class Rest:
     async def channel_message(self, call: Call) -> Reply:
         """Get, edit or delete a channel message."""
         channel = self._channel(call.params["channel_id"])
+        self._require(channel, *(("read_message_history",) if call.method == "GET" else ()))
         message = self._message(channel.id, call.params["message_id"])
+        own = message.get("author", {}).get("id") == str(self.world.bot_user.id)
         if call.method == "PATCH":
-            self._edit(message, call.body if isinstance(call.body, dict) else {}, call.files)
+            body = call.body if isinstance(call.body, dict) else {}
+            self._edit(message, self._vet_content(channel, body, call.files), call.files)
             call.delivered.append(message["id"])
         elif call.method == "DELETE":
+            if not own:
+                self._require(channel, "manage_messages")
             self._forget(message)
             return 204, None
         return 200, public(message)
@@ -356,6 +380,12 @@ class Rest:
         parent = self._channel(call.params["channel_id"])
         body = call.body if isinstance(call.body, dict) else {}
         name = str(body.get("name") or "thread")
+        if "message_id" in call.params:
+            self._require(parent, "create_public_threads", "read_message_history")
+        elif int(body.get("type") or 12) == 12:
+            self._require(parent, "create_private_threads")
+        else:
+            self._require(parent, "create_public_threads")
         if "message_id" in call.params:
             message = self._message(parent.id, call.params["message_id"])
             if int(message["id"]) in self.world.channels:
@@ -370,6 +400,7 @@ class Rest:
     async def join_thread(self, call: Call) -> Reply:
         """Add a member to a thread; someone not in its guild is an Unknown Member (10007)."""
         thread = self._channel(call.params["channel_id"])
+        self._require(thread, "send_messages_in_threads")
         guild = self.world.guilds.get(thread.guild_id) if thread.guild_id else None
         if guild is not None and int(call.params["user_id"]) not in guild.members:
             raise ApiError(404, 10007, "Unknown Member")
@@ -379,6 +410,17 @@ class Rest:
         """Get, edit (name, archived, locked) or delete a channel or thread."""
         channel = self._channel(call.params["channel_id"])
         thread = channel.type in THREAD_TYPES
+        # Threads are edited and deleted with Manage Threads, channels with Manage Channels.
+        self._require(
+            channel,
+            *(
+                ()
+                if call.method == "GET"
+                else ("manage_threads",)
+                if thread
+                else ("manage_channels",)
+            ),
+        )
         if call.method == "PATCH":
             body = call.body if isinstance(call.body, dict) else {}
             channel.name = body.get("name", channel.name)

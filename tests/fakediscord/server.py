@@ -159,6 +159,17 @@ class FakeDiscord:
         without the members intent: silently. DMs then fail with 50278 if no guild is shared."""
         self.world.remove_member(guild_id, user_id, ban=ban)
 
+    async def set_overwrite(
+        self, channel_id: int, target_id: int, *, allow: int = 0, deny: int = 0, member: bool = True
+    ) -> None:
+        """Edit a channel's permissions for a member (or role), as a server admin would."""
+        channel = self.world.channels[channel_id]
+        if allow or deny:
+            channel.overwrites[target_id] = (1 if member else 0, allow, deny)
+        else:
+            channel.overwrites.pop(target_id, None)
+        await self.gateway.dispatch("CHANNEL_UPDATE", channel.payload(self.world))
+
     def close_dms(self, user_id: int) -> None:
         """Make messages to this user's DM channel fail with 403 code 50007."""
         self.world.closed_dms.add(user_id)

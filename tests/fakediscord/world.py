@@ -10,13 +10,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from bot.permissions import invite_integer
+
 DISCORD_EPOCH_MS = 1_420_070_400_000
 
 MANAGE_GUILD = 1 << 5
 # A fresh guild's @everyone: invite, react, view, send, embed, attach, read history, external
 # emoji, change nickname, use commands, create public/private threads, send in threads.
 EVERYONE_PERMISSIONS = sum(1 << bit for bit in (0, 6, 10, 11, 14, 15, 16, 18, 26, 31, 35, 36, 38))
-BOT_ROLE_PERMISSIONS = (1 << 13) | (1 << 34)  # MANAGE_MESSAGES | MANAGE_THREADS
+BOT_ROLE_PERMISSIONS = invite_integer()  # exactly what the README's invite grants
 THREAD_TYPES = frozenset({10, 11, 12})
 
 # Fields Discord always sends whose values the fake never varies, in Discord's own JSON.
@@ -128,6 +130,8 @@ class Channel:
     owner_id: int | None = None
     archived: bool = False
     last_message_id: int | None = None
+    # Permission overwrites by target id: (type 0 role / 1 member, allow, deny).
+    overwrites: dict[int, tuple[int, int, int]] = field(default_factory=dict)
 
     def payload(self, world: World) -> dict[str, Any]:
         """Render the channel object."""
@@ -161,7 +165,11 @@ class Channel:
                 },
             )
         else:
-            data.update(position=0, permission_overwrites=[], nsfw=False, topic=None)
+            overwrites = [
+                {"id": str(target), "type": kind, "allow": str(allow), "deny": str(deny)}
+                for target, (kind, allow, deny) in self.overwrites.items()
+            ]
+            data.update(position=0, permission_overwrites=overwrites, nsfw=False, topic=None)
         return data
 
 
