@@ -44,7 +44,7 @@ class CheckinJobs:
     async def reminder_tick(self) -> int:
         """Send every reminder that is due; return how many went out."""
         reminders = self.bot.services.checkins.reminders
-        sent = 0
+        sent = claimed = 0
         for due in await reminders.claim_due():
             guild = await guild_name(self.bot, due.guild_id)
             message = await send_dm(
@@ -55,6 +55,9 @@ class CheckinJobs:
             )
             sent += message is not None
             await reminders.sent(due)
+            claimed += 1
+        if claimed:
+            log.info("Check-ins: sent %d of %d due reminders", sent, claimed)
         return sent
 
     async def request_tick(self) -> None:
