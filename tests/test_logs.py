@@ -73,7 +73,12 @@ async def test_the_scheduler_is_quiet_and_a_sent_reminder_is_one_line(
     await run_reminders(world, runs=4)
 
     assert world.member.user.dm_channel.last_message is not None  # the reminder went out
-    chatter = [r for r in host_logging.records if r.name.startswith("apscheduler")]
+    # Warnings (a run skipped on a busy machine) still come through; the per-run chatter doesn't.
+    chatter = [
+        r.getMessage()
+        for r in host_logging.records
+        if r.name.startswith("apscheduler") and r.levelno < logging.WARNING
+    ]
     assert chatter == []
     events = [r.getMessage() for r in host_logging.records if r.name.startswith("cogs.")]
     assert events == ["Check-ins: sent 1 of 1 due reminders"]  # four runs, one event

@@ -16,6 +16,7 @@ from bot.client import Alongside
 from bot.replies import NO_PINGS
 from bot.scheduler import Scheduler
 from cogs.checkin import _text as text
+from cogs.checkin._alerts import alerter_of
 from cogs.checkin._buttons import reminder_view
 from cogs.checkin._common import guild_name, send_dm
 from cogs.checkin._requests import tell_outcome
@@ -66,6 +67,7 @@ class CheckinJobs:
         await requests.close_expired()
         for request in await requests.outcomes_to_tell():
             await tell_outcome(self.bot, request)
+        await alerter_of(self.bot).settle()  # DMs about requests that closed or were withdrawn
 
     async def buddy_tick(self) -> None:
         """Pair servers whose round is due, then send any introductions not yet sent."""
