@@ -226,3 +226,17 @@ async def test_two_members_reach_out_at_once_and_exactly_one_is_connected(
     asker_dms = world.member.user.dm_channel.history()
     assert [m for m in asker_dms if "reach out to you" in m.content] != []
     assert len([m for m in asker_dms if "reach out to you" in m.content]) == 1
+
+
+async def test_taking_it_in_the_channel_updates_the_dms_too(
+    world: World, peer_support: simcord.ChannelHandle
+) -> None:
+    cara = join(world, "cara")
+    await make_available(world, world.other, cara)
+    await ask(world)
+    taken = await cara.click(peer_support.last_message, label="I'll reach out")
+    assert taken.followups[0].ephemeral
+    await world.env.settle()
+    other_dm, own_dm = (m.user.dm_channel.last_message for m in (world.other, cara))
+    assert "Someone has said" in other_dm.content and not other_dm.components
+    assert "You said you'll reach out" in own_dm.content and not own_dm.components

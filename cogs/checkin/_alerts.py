@@ -66,7 +66,10 @@ class Alerter:
             if status == "taken":
                 request = await self.bot.services.checkins.requests.get(alert.request_id)
                 asker = f"<@{request.asker_id}>" if request else "them"
-                content = text.REQUEST_DM_TAKEN.format(asker=asker)
+                own = request is not None and request.taken_by == alert.helper_id
+                content = (text.REQUEST_DM_YOURS if own else text.REQUEST_DM_TAKEN).format(
+                    asker=asker
+                )
             else:
                 content = text.REQUEST_DM_CLOSED
             await edit_post(self.bot, alert.channel_id, alert.message_id, content)

@@ -77,6 +77,7 @@ REQUEST_DM = (
 )
 NOT_A_MEMBER = "This request is for members of its server, so it can't be taken from here."
 REQUEST_DM_TAKEN = "Someone has said they'll reach out to {asker}. Thank you for being available."
+REQUEST_DM_YOURS = "You said you'll reach out to {asker}. Thank you."
 REQUEST_DM_CLOSED = "This request has closed. Thank you for being available."
 REQUEST_TAKEN_POST = "{asker}'s request has been taken: {helper} is reaching out. Thank you."
 REQUEST_CLOSED_POST = "This request has closed."
