@@ -40,6 +40,8 @@ STRING_OPTIONS = [
     ("unsaid status", "receipt"),
     ("checkin remind", "time"),
     ("checkin remind", "timezone"),
+    ("checkin available", "quiet_hours"),
+    ("checkin available", "timezone"),
     ("reflect now", "theme"),
     ("reflect subscribe", "time"),
     ("reflect subscribe", "timezone"),
