@@ -37,6 +37,7 @@ class Settings:
     backup_keep: int
     log_file: Path | None
     anonymity_key_file: Path
+    scheduler_log_level: str = "WARNING"
 
     def redacted(self) -> dict[str, str]:
         """Return the settings as text, with secrets hidden, for `check` output."""
@@ -154,6 +155,15 @@ def load_settings(env: Mapping[str, str], *, require_token: bool = True) -> Sett
             f"DISCORD_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {discord_log_level!r}."
         )
 
+    # APScheduler says "Running job… executed successfully" at INFO for every tick (several
+    # lines every 30 seconds), so it stays at WARNING unless a host asks for more.
+    scheduler_log_level = (_clean(env, "SCHEDULER_LOG_LEVEL") or "WARNING").upper()
+    if scheduler_log_level not in LOG_LEVELS:
+        problems.append(
+            f"SCHEDULER_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, "
+            f"got {scheduler_log_level!r}."
+        )
+
     timezone = _clean(env, "TIMEZONE") or "Europe/London"
     try:
         ZoneInfo(timezone)
@@ -230,4 +240,5 @@ def load_settings(env: Mapping[str, str], *, require_token: bool = True) -> Sett
         backup_keep=backup_keep,
         log_file=log_file,
         anonymity_key_file=anonymity_key_file,
+        scheduler_log_level=scheduler_log_level,
     )

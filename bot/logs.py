@@ -48,7 +48,8 @@ def configure_logging(settings: Settings) -> None:
         discord_level = logging.DEBUG
         logging.getLogger(__name__).warning(DISCORD_DEBUG_WARNING)
     logging.getLogger("discord").setLevel(discord_level)
-    logging.getLogger("apscheduler").setLevel(max(logging.INFO, root.level))
+    # APScheduler logs every run of every job at INFO; Alongside logs real events instead.
+    logging.getLogger("apscheduler").setLevel(settings.scheduler_log_level)
     # aiosqlite at DEBUG logs every SQL statement with its parameters, which would put what
     # members write (anonymous submissions included) into the log.
     logging.getLogger("aiosqlite").setLevel(max(logging.INFO, root.level))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import random
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -50,6 +51,7 @@ class Services:
     scheduler: Scheduler
     safety: Safety
     glossary: GlossaryService
+    rng: random.Random
     started_at: datetime = field(init=False)
     maintenance: Maintenance = field(init=False)
     member_data: MemberData = field(init=False)
@@ -64,9 +66,22 @@ class Services:
         self.started_at = self.clock.now()
 
 
-def build_services(config: Settings, db: Database, clock: Clock | None = None) -> Services:
-    """Wire every service to one database and one clock."""
+def build_services(
+    config: Settings,
+    db: Database,
+    clock: Clock | None = None,
+    *,
+    rng: random.Random | None = None,
+    secure_rng: random.Random | None = None,
+) -> Services:
+    """Wire every service to one database, one clock and one source of randomness.
+
+    `rng` drives ordinary choices (which prompt, who is paired, retry jitter); `secure_rng`
+    drives Unsaid's shuffles and delays and is the operating system's randomness unless a test
+    passes a seeded one.
+    """
     clock = clock or SystemClock()
+    rng = rng or random.Random()
     registry = SettingsRegistry()
     registry.declare(core_settings(config.timezone))
     registry.declare(feed_settings())
@@ -93,6 +108,7 @@ def build_services(config: Settings, db: Database, clock: Clock | None = None) -
         scheduler=Scheduler(),
         safety=Safety.from_data(config.data_dir),
         glossary=GlossaryService(db, config.data_dir, clock, keys),
+        rng=rng,
     )
     services.maintenance = Maintenance(config, db, services.ledger, services.meta, clock)
     services.scheduler.on_rebuild(services.maintenance.rebuild)
@@ -104,14 +120,17 @@ def build_services(config: Settings, db: Database, clock: Clock | None = None) -
         services.ledger,
         clock,
         services.safety.matcher,
+        secure_rng or random.SystemRandom(),
         erasures=services.erasures,
     )
     services.checkins = CheckinService(
-        db, clock, services.settings, services.safety, services.ledger
+        db, clock, services.settings, services.safety, services.ledger, rng=rng
     )
-    services.feeds = FeedsService.create(config, db, clock, services.settings)
-    services.prompts = PromptService(db, config.data_dir, clock, services.settings, services.ledger)
-    services.rooms = RoomService(db, config.data_dir, clock, services.settings)
+    services.feeds = FeedsService.create(config, db, clock, services.settings, rng=rng)
+    services.prompts = PromptService(
+        db, config.data_dir, clock, services.settings, services.ledger, rng=rng
+    )
+    services.rooms = RoomService(db, config.data_dir, clock, services.settings, rng)
     services.member_data = member_data_sections(services)
     return services
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,6 +24,9 @@ from tests import simcord_members  # noqa: F401  (members come and go as on Disc
 
 if TYPE_CHECKING:
     from tests.requestcheck import RequestChecker
+
+# Every choice the bot makes at random is seeded in tests, so a run never depends on luck.
+SEED = 20260112
 
 
 def make_settings(tmp_path: Path, **overrides: str) -> Settings:
@@ -60,7 +64,9 @@ def clock() -> ManualClock:
 @pytest.fixture
 def services(settings: Settings, db: Database, clock: ManualClock) -> Services:
     """Every service wired to the test database and clock."""
-    return build_services(settings, db, clock)
+    return build_services(
+        settings, db, clock, rng=random.Random(SEED), secure_rng=random.Random(SEED + 1)
+    )
 
 
 @dataclass

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import random
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
@@ -188,6 +189,7 @@ class LiveBot:
     clock: Clock | None = None
     extensions: Sequence[str] = EXTENSIONS
     env: dict[str, str] = field(default_factory=dict)
+    seed: int = 7
     db: Database | None = None
     services: Services | None = None
     bot: Alongside | None = None
@@ -207,7 +209,13 @@ class LiveBot:
         )
         self.db = await Database.open(settings.database_path)
         await apply_migrations(self.db)
-        self.services = build_services(settings, self.db, self.clock)
+        self.services = build_services(
+            settings,
+            self.db,
+            self.clock,
+            rng=random.Random(self.seed),
+            secure_rng=random.Random(self.seed + 1),
+        )
         self.bot = Alongside(self.services, extensions=self.extensions)
         self._task = asyncio.create_task(self.bot.start(self.fake.token))
         self.starts += 1

@@ -170,6 +170,7 @@ async def test_export_holds_everything_and_erase_leaves_nothing(
         "buddy_rounds": [],
         "support_requests": [],
         "requests_you_took": 0,
+        "request_message_quiet_hours": None,
     }
     assert (await row_counts(db))["checkins"] == 1  # Bea's stays
     raw = db.path.read_bytes()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import random
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -27,7 +28,7 @@ def extensions() -> tuple[str, ...]:
 
 @pytest.fixture
 async def services(settings: Settings, db: Database, clock: ManualClock) -> AsyncIterator[Services]:
-    built = build_services(settings, db, clock)
+    built = build_services(settings, db, clock, rng=random.Random(11), secure_rng=random.Random(12))
     built.feeds = make_feeds(built)  # the feed server is on loopback
     yield built
     await built.feeds.close()

@@ -113,7 +113,7 @@ def fresh_service(services: Services, **kwargs: object) -> PromptService:
         services.clock,
         services.settings,
         services.ledger,
-        **kwargs,  # type: ignore[arg-type]
+        **{"rng": services.rng, **kwargs},  # type: ignore[arg-type]
     )
 
 

@@ -42,6 +42,8 @@ STRING_OPTIONS = [
     ("checkin remind", "timezone"),
     ("room prepare", "timezone"),
     ("room cancel", "meeting"),
+    ("checkin available", "quiet_hours"),
+    ("checkin available", "timezone"),
     ("reflect now", "theme"),
     ("reflect subscribe", "time"),
     ("reflect subscribe", "timezone"),

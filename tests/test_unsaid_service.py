@@ -44,6 +44,7 @@ def service_with(services: Services, keys: KeyRing) -> UnsaidService:
         services.ledger,
         services.clock,
         services.safety.matcher,
+        random.Random(3),
     )
 
 

@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.checkins.alerts import AlertService
 from bot.checkins.buddies import BuddyService
 from bot.checkins.chart import HistoryPoint
 from bot.checkins.reach import ReachService
@@ -100,6 +101,7 @@ class CheckinService:
         self.buddies = BuddyService(self.repo, clock, settings, ledger, rng)
         self.requests = RequestService(self.repo, clock, settings)
         self.reach = ReachService(db, clock)
+        self.alerts = AlertService(db, clock, self.requests, rng or random.Random())
 
     # consent -----------------------------------------------------------------------------
     async def consent(self, guild_id: int, user_id: int) -> MemberRow | None:
@@ -213,6 +215,7 @@ class CheckinService:
     async def export_member(self, guild_id: int, user_id: int) -> dict[str, Any]:
         """Return everything check-ins hold about the member, JSON-ready (for `/mydata`)."""
         data = await self.repo.member_data(guild_id, user_id)
+        quiet = await self.alerts.quiet(guild_id, user_id)
         buddy = data["buddy"]
         export = {
             "consent": data["member"],
@@ -234,6 +237,13 @@ class CheckinService:
                 for r in data["requests"]
             ],
             "requests_you_took": data["taken"],
+            "request_message_quiet_hours": None
+            if quiet is None
+            else {
+                "from": f"{quiet.start:%H:%M}",
+                "until": f"{quiet.end:%H:%M}",
+                "zone": quiet.zone,
+            },
         }
         plain: dict[str, Any] = _plain(export)
         return plain

@@ -188,6 +188,9 @@ ERASE_STATEMENTS = (
     "DELETE FROM buddy_avoid WHERE guild_id = ? AND user_id = ?",
     "DELETE FROM buddy_groups WHERE user_id = ?2 AND round_id IN "
     "(SELECT id FROM buddy_rounds WHERE guild_id = ?1)",
+    "DELETE FROM support_helpers WHERE guild_id = ? AND user_id = ?",
+    "DELETE FROM support_alerts WHERE helper_id = ?2 AND request_id IN "
+    "(SELECT id FROM support_requests WHERE guild_id = ?1)",
     "DELETE FROM support_requests WHERE guild_id = ? AND asker_id = ?",
     "UPDATE support_requests SET taken_by = NULL WHERE guild_id = ? AND taken_by = ?",
 )

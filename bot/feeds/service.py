@@ -132,7 +132,13 @@ class FeedsService:
 
     @classmethod
     def create(
-        cls, config: Settings, db: Database, clock: Clock, settings: GuildSettings
+        cls,
+        config: Settings,
+        db: Database,
+        clock: Clock,
+        settings: GuildSettings,
+        *,
+        rng: random.Random | None = None,
     ) -> FeedsService:
         """Wire the service as production runs it."""
         policy = FetchPolicy(
@@ -146,6 +152,7 @@ class FeedsService:
             settings=settings,
             fetcher=fetcher,
             topics=TopicMatcher.from_data(config.data_dir),
+            rng=rng,
         )
 
     @property

@@ -9,15 +9,17 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import Alongside
+from cogs.checkin._alerts import Alerter, MembershipCheck
 from cogs.checkin._buddies import BuddiesGroup
 from cogs.checkin._buttons import LogButton, SkipButton
 from cogs.checkin._commands import CheckinGroup
 from cogs.checkin._jobs import JOB_IDS, CheckinJobs
 from cogs.checkin._mod import CheckinsModGroup
+from cogs.checkin._reach import still_member as is_still_member
 from cogs.checkin._reach import welcome_back
-from cogs.checkin._requests import ReachOutButton
+from cogs.checkin._requests import AlertButton, ReachOutButton
 
-DYNAMIC_ITEMS = (LogButton, SkipButton, ReachOutButton)
+DYNAMIC_ITEMS = (LogButton, SkipButton, ReachOutButton, AlertButton)
 
 
 class Checkins(commands.Cog):
@@ -27,12 +29,20 @@ class Checkins(commands.Cog):
         "Check-ins are stored only after you agree, and only you can see your own. "
         "Moderators see only weekly totals for groups of five or more people by default "
         "(never fewer than three), with no per-person view.",
-        "Asking for a peer to check in shares your name in the peer-support channel, and "
-        "nothing else. Buddy “avoid” choices are never shown to anyone.",
+        "Asking for a peer to check in shares your name in the peer-support channel, and by "
+        "direct message with a few members who said they're available, and nothing else. "
+        "Buddy “avoid” choices are never shown to anyone.",
     )
 
-    def __init__(self, bot: Alongside) -> None:
+    def __init__(self, bot: Alongside, still_member: MembershipCheck | None = None) -> None:
         self.bot = bot
+        # Who is still in a server before a request DM goes to them, and before a DM's button
+        # can take a request: by default the bot's REST membership check (bot/membership.py).
+
+        async def through_membership(guild_id: int, user_id: int) -> bool:
+            return await is_still_member(bot, guild_id, user_id)
+
+        self.alerter = Alerter(bot, still_member or through_membership)
         self.group = CheckinGroup()
         BuddiesGroup(parent=self.group)
         self.mod_group = CheckinsModGroup(bot)

@@ -10,6 +10,7 @@ from typing import Literal
 import discord
 from discord import app_commands
 
+from bot.checkins.alerts import parse_quiet_hours
 from bot.checkins.chart import describe, render_chart
 from bot.errors import UserFacingError
 from bot.guild_settings import TIME_PATTERN, parse_timezone, suggest_timezones
@@ -139,12 +140,24 @@ class CheckinGroup(app_commands.Group):
         return [app_commands.Choice(name=z, value=z) for z in suggest_timezones(current)]
 
     @app_commands.command(name="available", description="Say whether you can support peers who ask")
-    @app_commands.describe(state="on if you can take requests for a check-in, off if not")
+    @app_commands.describe(
+        state="on if you can take requests for a check-in, off if not",
+        quiet_hours="Hours you don't want request messages, like 22:00-07:00, or off",
+        timezone="Your timezone for quiet hours, like Europe/London (default: the server's)",
+    )
     async def available(
-        self, interaction: discord.Interaction, state: Literal["on", "off"]
+        self,
+        interaction: discord.Interaction,
+        state: Literal["on", "off"],
+        quiet_hours: str | None = None,
+        timezone: str | None = None,
     ) -> None:
         """Mark yourself available (or not) to reach out to peers who ask."""
         guild_id = guild_id_of(interaction)
+        checkins = checkins_of(interaction)
+        # Check what was typed before anything is stored, so a typo changes nothing.
+        zone = parse_timezone(timezone) if timezone else await checkins.zone(guild_id)
+        quiet = parse_quiet_hours(quiet_hours, zone) if quiet_hours is not None else None
 
         async def then(later: discord.Interaction, _: bool) -> None:
             await checkins_of(later).set_available(guild_id, later.user.id, state == "on")
@@ -153,16 +166,34 @@ class CheckinGroup(app_commands.Group):
                     later, "You're no longer marked as available. Thank you for what you give."
                 )
                 return
+            if quiet_hours is not None:
+                await checkins.alerts.set_quiet(guild_id, later.user.id, quiet)
+            current = await checkins.alerts.quiet(guild_id, later.user.id)
             channel = await support_channel(bot_of(later), guild_id)
             where = channel.mention if channel else "the peer-support channel, once it is set up"
+            hours = (
+                f" You won't get these messages between {current.start:%H:%M} and "
+                f"{current.end:%H:%M} ({current.zone})."
+                if current
+                else " `quiet_hours:` sets hours when you'd rather not get them."
+            )
             await send_private(
                 later,
                 "You're marked as available to support peers. When someone asks for a "
-                f"check-in, their request appears in {where} with an “I'll reach out” button. "
-                "Nobody sees a list of who is available, and you can say `off` any time.",
+                "check-in, a few available members, taking turns, get a private message with "
+                "their name and an “I'll reach out” button; the request also appears in "
+                f"{where}.{hours} Nobody sees a list of who is available or who didn't take a "
+                "request, and you can say `off` any time.",
             )
 
         await gate(interaction, guild_id, then)
+
+    @available.autocomplete("timezone")
+    async def available_timezones(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        """Offer timezone names matching what was typed."""
+        return [app_commands.Choice(name=z, value=z) for z in suggest_timezones(current)]
 
     @app_commands.command(name="ask", description="Ask for a peer to check in with you")
     async def ask(self, interaction: discord.Interaction) -> None:

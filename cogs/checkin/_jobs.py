@@ -18,6 +18,7 @@ from bot.permissions import missing_in, needs_for, no_private_threads
 from bot.replies import NO_PINGS
 from bot.scheduler import Scheduler
 from cogs.checkin import _text as text
+from cogs.checkin._alerts import alerter_of
 from cogs.checkin._buttons import reminder_view
 from cogs.checkin._common import guild_name
 from cogs.checkin._reach import close_requests_of_departed, deliver_dm, present, still_member
@@ -48,7 +49,7 @@ class CheckinJobs:
     async def reminder_tick(self) -> int:
         """Send every reminder that is due; return how many went out."""
         reminders = self.bot.services.checkins.reminders
-        sent = 0
+        sent = claimed = 0
         for due in await reminders.claim_due():
             guild = await guild_name(self.bot, due.guild_id)
             message = await deliver_dm(
@@ -60,6 +61,9 @@ class CheckinJobs:
             )
             sent += message is not None
             await reminders.sent(due)
+            claimed += 1
+        if claimed:
+            log.info("Check-ins: sent %d of %d due reminders", sent, claimed)
         return sent
 
     async def request_tick(self) -> None:
@@ -69,6 +73,7 @@ class CheckinJobs:
         await close_requests_of_departed(self.bot)
         for request in await requests.outcomes_to_tell():
             await tell_outcome(self.bot, request)
+        await alerter_of(self.bot).settle()  # DMs about requests that closed or were withdrawn
 
     async def buddy_tick(self) -> None:
         """Pair servers whose round is due, then send any introductions not yet sent."""

@@ -15,6 +15,7 @@ from bot.errors import UserFacingError
 from bot.membership import ensure_member_here
 from bot.replies import NO_PINGS, send_private
 from cogs.checkin import _text as text
+from cogs.checkin._alerts import alerter_of
 from cogs.checkin._common import (
     bot_of,
     checkins_of,
@@ -46,6 +47,23 @@ class ReachOutButton(
     async def run(self, interaction: discord.Interaction[Any]) -> None:
         """Let an available peer (never the asker) take the request."""
         await take_request(interaction, int(self.value))
+
+
+class AlertButton(
+    ButtonSpec,
+    Guarded,
+    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
+    template=rf"alongside:checkin:alert:(?P<value>{ID_PATTERN})",
+):
+    """ "I'll reach out" on a request's DM to an available member; works across restarts."""
+
+    prefix = "alongside:checkin:alert"
+    label = "I'll reach out"
+    style = discord.ButtonStyle.primary
+
+    async def run(self, interaction: discord.Interaction[Any]) -> None:
+        """Let a member the request was sent to take it, if nobody has yet."""
+        await claim_from_dm(interaction, int(self.value))
 
 
 async def support_channel(bot: Alongside, guild_id: int) -> discord.TextChannel | None:
@@ -84,10 +102,17 @@ async def post_request(interaction: discord.Interaction, guild_id: int) -> None:
             "Please let a moderator know; `/support` lists helplines meanwhile."
         ) from None
     await checkins.requests.posted(request.id, message.id)
+    told = await alerter_of(bot).tell_available(request, asker, AlertButton(request.id))
     hours = await bot.services.settings.get(guild_id, REQUEST_TIMEOUT)
-    reply = text.ASK_POSTED.format(channel=channel.mention, hours=hours)
+    # Nobody could be told: say so now, with helplines, rather than after the request times out.
+    helplines = None if told else await support_embed(bot, guild_id)
+    reply = (text.ASK_POSTED if told else text.ASK_NOBODY).format(
+        channel=channel.mention, hours=hours
+    )
     if clicked:
-        await interaction.edit_original_response(content=reply, embed=None, view=None)
+        await interaction.edit_original_response(content=reply, embed=helplines, view=None)
+    elif helplines is not None:
+        await send_private(interaction, reply, embeds=[helplines])
     else:
         await send_private(interaction, reply)
 
@@ -120,6 +145,32 @@ async def take_request(interaction: discord.Interaction, request_id: int) -> Non
     )
     await send_private(interaction, text.HELPER_THANKS.format(asker=asker))
     await tell_outcome(bot, request, helper_name=helper)
+    await alerter_of(bot).settle()
+
+
+async def claim_from_dm(interaction: discord.Interaction, request_id: int) -> None:
+    """Take the request from its DM, update the channel post and the other DMs, tell the asker."""
+    bot = bot_of(interaction)
+    checkins = checkins_of(interaction)
+    alerter = alerter_of(bot)
+    found = await checkins.requests.get(request_id)
+    if found is not None and not await alerter.still_member(found.guild_id, interaction.user.id):
+        raise UserFacingError(text.NOT_A_MEMBER)
+    request = await checkins.alerts.claim(request_id, interaction.user.id)
+    asker = f"<@{request.asker_id}>"
+    helper = f"{interaction.user.mention} ({display_name(interaction.user)})"
+    await interaction.response.edit_message(
+        content=text.HELPER_THANKS.format(asker=asker), view=None, allowed_mentions=NO_PINGS
+    )
+    if request.channel_id is not None and request.message_id is not None:
+        await edit_post(
+            bot,
+            request.channel_id,
+            request.message_id,
+            text.REQUEST_TAKEN_POST.format(asker=asker, helper=helper),
+        )
+    await tell_outcome(bot, request, helper_name=helper)
+    await alerter.settle()
 
 
 async def tell_outcome(bot: Alongside, request: RequestRow, *, helper_name: str = "") -> None:

@@ -47,7 +47,8 @@ NO_SUPPORT_CHANNEL = (
 )
 ASK_EXPLAINED = (
     "Alongside will post in {channel} that you'd welcome a peer checking in, with your name, "
-    "so that a member who has said they're available can reach out to you. Your check-ins "
+    "and send your name privately to a few members who have said they're available, so that "
+    "one of them can reach out to you. Your check-ins "
     "and notes are never shared. If nobody is able to within {hours} hours, you'll be told, "
     "with places you can find support."
 )
@@ -63,6 +64,21 @@ REQUEST_POST = (
     "{asker} would welcome a peer checking in with them. If you've said you're available "
     "and you have the capacity, press the button. This closes {closes}."
 )
+ASK_NOBODY = (
+    "Your request is posted in {channel}, but nobody who offers support can be told privately "
+    "right now, so it may be a while before anyone sees it. It stays open for {hours} hours. "
+    "If you need someone now, these services are there for you."
+)
+REQUEST_DM = (
+    "{asker} in {guild} would welcome a peer checking in with them. You're getting this "
+    "because you said you're available; a few available members are told each time, taking "
+    "turns. If you have the capacity, press the button. If not, there's nothing to do: nobody "
+    "is told who didn't. This closes {closes}."
+)
+NOT_A_MEMBER = "This request is for members of its server, so it can't be taken from here."
+REQUEST_DM_TAKEN = "Someone has said they'll reach out to {asker}. Thank you for being available."
+REQUEST_DM_YOURS = "You said you'll reach out to {asker}. Thank you."
+REQUEST_DM_CLOSED = "This request has closed. Thank you for being available."
 REQUEST_TAKEN_POST = "{asker}'s request has been taken: {helper} is reaching out. Thank you."
 REQUEST_CLOSED_POST = "This request has closed."
 REQUEST_WITHDRAWN_POST = "This request was withdrawn."

@@ -137,8 +137,10 @@ class Unsaid(commands.Cog):
                     await self.publisher.send_for_review(item, config.review_channel_id)
                 await service.finish_batch(batch)
                 log.info("Released a batch of %d Unsaid submissions for review", len(batch.items))
-            for item in await service.due_posts():
-                await self.publisher.post(item)
+            due = await service.due_posts()
+            posted = [(await self.publisher.post(item)).posted for item in due]
+            if due:
+                log.info("Unsaid: posted %d of %d due submissions", sum(posted), len(due))
 
     # ------------------------------------------------------------------ members
 
