@@ -38,23 +38,19 @@ def toml_term(slug: str, name: str, definition: str) -> str:
 
 async def test_a_large_import_reports_success_within_discords_limit(world: World) -> None:
     name = "Imported term " * 5
-    good = [toml_term(f"term-{n:02d}", f"{name}{n:02d}", "Fine.") for n in range(40)]
-    bad = [
-        toml_term(f"{'too-long-definition-' * 2}{n:02d}", f"Broken {n}", "x" * 1200)
-        for n in range(12)
-    ]
-    data = "\n".join(good + bad).encode()
+    good = [toml_term(f"term-{n:02d}", f"{name}{n:02d}", "Fine.") for n in range(52)]
+    data = "\n".join(good).encode()
     plan = await world.moderator.slash(
         world.general, "mod glossary import", file=("big.toml", data)
     )
     assert plan.ephemeral and len(plan.response.content) <= 2000
-    assert "12 entries will be skipped" in plan.response.content
+    assert "would add 52 terms" in plan.response.content
+    assert "more" in plan.response.content  # the names not listed are counted
     done = await world.moderator.click(plan.response.message, custom_id=plan_confirm_id(plan))
     assert done.response is not None
     assert done.response.content.startswith("Imported.")
     assert len(done.response.content) <= 2000
-    assert "and 7 more" in done.response.content  # the skipped ones not listed are counted
-    defined = await world.member.slash(world.general, "glossary define", term="term-39")
+    defined = await world.member.slash(world.general, "glossary define", term="term-51")
     assert defined.response.embeds[0].description == "Fine."
 
 
@@ -104,3 +100,15 @@ async def test_too_many_aliases_for_the_form_are_left_untouched(world: World) ->
     term = await world.services.glossary.resolve(world.guild.id, "Kin work")
     assert term.definition == "Rewritten."
     assert len(term.aliases) == 65
+
+
+def test_an_import_summary_with_many_skipped_entries_stays_within_the_limit() -> None:
+    from bot.glossary.service import ImportPlan
+    from cogs.glossary._summary import import_summary
+
+    problems = [f"term-{n:02d}: {'its definition is far too long; ' * 12}" for n in range(12)]
+    names = [f"{'Imported term ' * 5}{n:02d}" for n in range(40)]
+    summary = import_summary(ImportPlan(names, [], [], problems, ()))
+    assert len(summary) <= 1800
+    assert "12 entries will be skipped" in summary
+    assert "and 7 more" in summary
