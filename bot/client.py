@@ -16,7 +16,7 @@ from discord.ext import commands
 
 from bot.deadline import Deadlines
 from bot.membership import Membership, discord_fetch
-from bot.moderation import ModRoot, ensure_known_server
+from bot.moderation import ModRoot, ensure_known_server, is_moderator, under_moderator_group
 from bot.replies import NO_PINGS, report_error
 from bot.runstate import IDENTIFY_LIMIT, record_identify
 from bot.services import Services, reapply
@@ -60,7 +60,13 @@ class AlongsideTree(app_commands.CommandTree["Alongside"]):
         """Refuse every command from a server the bot is not in, before any handler runs."""
         if interaction.type is discord.InteractionType.autocomplete:
             guild_id = interaction.guild_id
-            return guild_id is None or interaction.client.get_guild(guild_id) is not None
+            if guild_id is not None and interaction.client.get_guild(guild_id) is None:
+                return False
+            if under_moderator_group(interaction.command) and not await is_moderator(interaction):
+                # Every /mod suggestion (channels, roles, feeds, blocks…) is for moderators only.
+                await interaction.response.autocomplete([])
+                return False
+            return True
         ensure_known_server(interaction)
         return True
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import logging
 import logging.handlers
+import os
 import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 from bot.config import Settings
 
@@ -14,6 +16,20 @@ DISCORD_DEBUG_WARNING = (
     "DISCORD_LOG_LEVEL=DEBUG writes whole gateway payloads to the log, including who sent "
     "each interaction and what they typed. Use it only briefly, never in production."
 )
+
+
+LOG_FILE_BYTES = 5 * 1024 * 1024
+LOG_FILE_COUNT = 5
+
+
+class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """A rotating log file that only the bot's own user can read."""
+
+    def _open(self):  # type: ignore[no-untyped-def]
+        """Create the file readable and writable by its owner only."""
+        Path(self.baseFilename).touch(mode=0o600, exist_ok=True)
+        os.chmod(self.baseFilename, 0o600)
+        return super()._open()
 
 
 class JsonFormatter(logging.Formatter):
@@ -33,14 +49,29 @@ class JsonFormatter(logging.Formatter):
 
 
 def configure_logging(settings: Settings) -> None:
-    """Send logs to stderr in the chosen format; keep discord.py's payload logging off."""
-    handler = logging.StreamHandler(sys.stderr)
+    """Send logs to stderr (and LOG_FILE) in the chosen format; keep payload logging off."""
+    handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
+    if settings.log_file is not None:
+        handlers.append(
+            PrivateRotatingFileHandler(
+                settings.log_file,
+                maxBytes=LOG_FILE_BYTES,
+                backupCount=LOG_FILE_COUNT - 1,
+                encoding="utf-8",
+            )
+        )
+    formatter: logging.Formatter
     if settings.log_format == "json":
-        handler.setFormatter(JsonFormatter())
+        formatter = JsonFormatter()
     else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s"))
+        formatter = logging.Formatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s")
+    for handler in handlers:
+        handler.setFormatter(formatter)
     root = logging.getLogger()
-    root.handlers[:] = [handler]
+    for old in root.handlers:
+        if isinstance(old, logging.handlers.RotatingFileHandler):
+            old.close()
+    root.handlers[:] = handlers
     root.setLevel(settings.log_level)
     # discord.py at DEBUG logs whole payloads, which include user ids and modal text.
     discord_level = max(logging.INFO, logging.getLevelName(settings.discord_log_level))

@@ -53,6 +53,16 @@ async def ensure_moderator(interaction: discord.Interaction) -> None:
         raise NotModerator()
 
 
+def under_moderator_group(command: object) -> bool:
+    """Tell whether a command sits anywhere beneath a moderator group."""
+    parent = getattr(command, "parent", None)
+    while parent is not None:
+        if isinstance(parent, ModeratorGroup):
+            return True
+        parent = parent.parent
+    return isinstance(command, ModeratorGroup)
+
+
 class ModeratorGroup(app_commands.Group):
     """Every `/mod` group derives from this, so every moderator command is checked in the bot."""
 

@@ -9,6 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.checkins.summary import SCALE, summarise
+from bot.db.connection import Database
+from bot.db.guild_settings import GuildSettingsRepo
 from bot.services import Services
 from tests.conftest import World
 
@@ -38,7 +40,7 @@ def test_no_figure_shown_or_derivable_describes_fewer_than_k_members(
     rows: list[tuple[date, int, int, int]], k: int
 ) -> None:
     [week] = summarise(rows, [WEEK], k)
-    k = max(k, 3)  # never below three, whatever is configured
+    k = max(k, 5)  # never below five, whatever is configured
     members = {m for _, m, _, _ in rows}
     if len(members) < k:
         assert week.hidden and week.checkins is None
@@ -99,6 +101,19 @@ async def test_withdrawn_members_are_left_out_of_summaries(services: Services) -
     assert (await checkins.summary(1, 1))[0][0].hidden
 
 
+async def test_a_stored_k_below_five_is_treated_as_five(services: Services, db: Database) -> None:
+    # A value saved before k was raised to 5: two alt accounts plus one real member would
+    # otherwise be shown as a group, and the alts know their own answers.
+    await GuildSettingsRepo(db).save_many(1, {"checkin_summary_k": 3})
+    for member in range(4):
+        await services.checkins.agree(1, member)
+        await services.checkins.log(1, member, 3 if member else 5, 3)
+    services.clock.advance(days=7)  # type: ignore[attr-defined]
+    summaries, k = await services.checkins.summary(1, 1)
+    assert k == 5
+    assert summaries[0].hidden and summaries[0].checkins is None
+
+
 @pytest.fixture
 def extensions() -> tuple[str, ...]:
     return ("cogs.about", "cogs.support", "cogs.mod", "cogs.checkin")
@@ -124,7 +139,7 @@ async def test_mod_summary_is_aggregate_only_and_audited(world: World) -> None:
     assert len(entries) == 1
 
 
-async def test_mod_settings_show_set_and_k_never_below_three(world: World) -> None:
+async def test_mod_settings_show_set_and_k_never_below_five(world: World) -> None:
     shown = await world.moderator.slash(world.general, "mod checkins settings")
     description = shown.response.embeds[0].description
     assert "**checkin_summary_k** = 5 (default)" in description
@@ -156,4 +171,4 @@ async def test_mod_settings_show_set_and_k_never_below_three(world: World) -> No
     too_small = await world.moderator.slash(
         world.general, "mod settings set", key="checkin_summary_k", value="2"
     )
-    assert "from 3 to 50" in too_small.response.content
+    assert "from 5 to 50" in too_small.response.content

@@ -14,7 +14,7 @@ from bot.checkins.chart import HistoryPoint
 from bot.checkins.reach import ReachService
 from bot.checkins.reminders import NOT_CONSENTED, ReminderService
 from bot.checkins.requests import RequestService
-from bot.checkins.settings import SUMMARY_K
+from bot.checkins.settings import MIN_K, SUMMARY_K
 from bot.checkins.summary import WeekSummary, summarise
 from bot.db.checkins import CheckinRepo, MemberRow
 from bot.db.connection import Database
@@ -205,7 +205,7 @@ class CheckinService:
         first = current - timedelta(weeks=weeks)
         week_list = [first + timedelta(weeks=i) for i in range(weeks)]
         rows = await self.repo.summary_rows(guild_id, first, current)
-        return summarise(rows, week_list, k), max(k, 3)
+        return summarise(rows, week_list, k), max(k, MIN_K)
 
     # housekeeping and data rights --------------------------------------------------------
     async def prune_expired(self) -> int:

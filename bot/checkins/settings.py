@@ -16,7 +16,7 @@ BUDDY_CADENCES = {
     "fortnightly": Cadence.FORTNIGHTLY,
     "monthly": Cadence.MONTHLY,
 }
-MIN_K = 3  # never below: a group of two could tell who the third was
+MIN_K = 5  # never below: with k=3, two alt accounts would expose the third person
 
 
 def checkin_settings() -> list[SettingSpec]:
@@ -53,7 +53,7 @@ def checkin_settings() -> list[SettingSpec]:
             SUMMARY_K,
             Kind.INTEGER,
             5,
-            "The smallest group /mod checkins summary will describe (at least 3).",
+            "The smallest group /mod checkins summary will describe (at least 5).",
             minimum=MIN_K,
             maximum=50,
         ),

@@ -103,7 +103,7 @@ class CheckinsModGroup(ModeratorGroup):
         pairing_channel: discord.TextChannel | None = None,
         support_channel: discord.TextChannel | None = None,
         request_timeout_hours: app_commands.Range[int, 1, 168] | None = None,
-        k: app_commands.Range[int, 3, 50] | None = None,
+        k: app_commands.Range[int, 5, 50] | None = None,
     ) -> None:
         """Change any check-in settings given, then show them all."""
         guild_id = guild_id_of(interaction)

@@ -7,7 +7,7 @@ from typing import Any
 
 import discord
 
-from bot.checkins.settings import REQUEST_TIMEOUT, SUMMARY_K
+from bot.checkins.settings import MIN_K, REQUEST_TIMEOUT, SUMMARY_K
 from bot.membership import ensure_member_here
 from bot.replies import SafeView, send_private
 from cogs.checkin import _text as text
@@ -72,7 +72,7 @@ async def gate(
         return
     k = await bot_of(interaction).services.settings.get(guild_id, SUMMARY_K)
     view = ConsentView(interaction.user.id, guild_id, then, opens_modal=opens_modal)
-    await send_private(interaction, embed=text.consent_embed(max(int(k), 3)), view=view)
+    await send_private(interaction, embed=text.consent_embed(max(int(k), MIN_K)), view=view)
 
 
 class AskView(OwnedView):
