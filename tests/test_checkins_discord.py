@@ -93,6 +93,14 @@ async def test_crisis_words_or_heaviest_load_with_no_energy_show_the_helplines(
     assert "score" not in done.response.content.lower()
 
 
+@pytest.fixture(scope="module", autouse=True)
+def matplotlib_loaded() -> None:
+    """Load matplotlib before the chart test: its first import, seconds on a busy machine, is
+    a one-off cost of the process, not of the command under test (SimCord's 5 s settle guard
+    otherwise sometimes expires while it loads)."""
+    from matplotlib.backends import backend_agg  # noqa: F401
+
+
 async def test_history_is_a_private_png_of_the_expected_size_with_a_summary(
     world: World,
 ) -> None:

@@ -9,6 +9,7 @@ import discord
 import pytest
 import simcord
 
+from bot.errors import UserFacingError
 from bot.rooms.settings import DEBRIEF_CHANNEL
 from cogs.room._cog import Rooms
 from tests.conftest import World
@@ -366,3 +367,23 @@ async def test_a_member_who_left_gets_no_reminder_and_their_peer_is_not_told(wor
     assert await tick(world) == (0, 0)
     assert dms(world.other) == []
     assert await world.services.db.fetch_value("SELECT COUNT(*) FROM room_meetings") == 0
+
+
+async def test_an_impact_entry_can_be_changed_and_deleted_only_by_its_author(world: World) -> None:
+    await agree(world, world.member)
+    await world.services.rooms.add_impact(world.guild.id, world.member.id, "language", "first")
+    listed = await world.member.slash(world.general, "room impact", action="list")
+    [entry] = await world.services.rooms.impacts(world.guild.id, world.member.id)
+    picked = await world.member.select(listed.response, [str(entry.id)])
+    form = await world.member.click(picked.response or listed.response, label="Edit")
+    assert form.modal is not None
+    await world.member.submit_modal(form, {"kind": ["represented"], "body": "changed"})
+    [changed] = await world.services.rooms.impacts(world.guild.id, world.member.id)
+    assert (changed.kind, changed.body) == ("represented", "changed")
+    # Another member can't reach it, even knowing its id.
+    with pytest.raises(UserFacingError):
+        await world.services.rooms.delete_impact(world.guild.id, world.other.id, entry.id)
+    again = await world.member.slash(world.general, "room impact", action="list")
+    picked = await world.member.select(again.response, [str(entry.id)])
+    await world.member.click(picked.response or again.response, label="Delete")
+    assert await world.services.rooms.impacts(world.guild.id, world.member.id) == []
