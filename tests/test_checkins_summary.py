@@ -90,15 +90,87 @@ async def test_summary_leaves_out_the_current_week_and_small_weeks(
     assert later[0].hidden  # only two members that week
 
 
-async def test_withdrawn_members_are_left_out_of_summaries(services: Services) -> None:
+async def test_withdrawn_members_are_left_out_of_weeks_not_yet_shown(services: Services) -> None:
     checkins = services.checkins
     for member in range(5):
         await checkins.agree(1, member)
         await checkins.log(1, member, 3, 3)
-    services.clock.advance(days=7)  # type: ignore[attr-defined]
-    assert not (await checkins.summary(1, 1))[0][0].hidden
     await checkins.withdraw(1, 4)
+    services.clock.advance(days=7)  # type: ignore[attr-defined]
     assert (await checkins.summary(1, 1))[0][0].hidden
+
+
+async def test_a_completed_week_never_changes_once_shown(services: Services) -> None:
+    # The attack: look, let one member withdraw (or erase), look again, and subtract.
+    checkins = services.checkins
+    for member in range(6):
+        await checkins.agree(1, member)
+        await checkins.log(1, member, 5 if member == 5 else 2, 3)
+    services.clock.advance(days=7)  # type: ignore[attr-defined]
+    first, _ = await checkins.summary(1, 1)
+    await checkins.withdraw(1, 5)
+    await checkins.erase_member(1, 4)
+    again, _ = await checkins.summary(1, 1)
+    assert again == first
+
+
+@st.composite
+def histories(draw: st.DrawFn) -> list[tuple[str, int, int]]:
+    steps = []
+    for _ in range(draw(st.integers(min_value=1, max_value=12))):
+        kind = draw(st.sampled_from(["look", "withdraw", "erase", "join", "next week"]))
+        steps.append((kind, draw(st.integers(0, 9)), draw(st.integers(1, 5))))
+    return steps
+
+
+@settings(max_examples=25, deadline=None)
+@given(histories())
+def test_no_sequence_of_looks_withdrawals_and_new_members_changes_a_shown_week(
+    steps: list[tuple[str, int, int]],
+) -> None:
+    import asyncio
+    import contextlib
+    import tempfile
+    from pathlib import Path
+
+    from bot.db.migrate import apply_migrations
+    from bot.errors import UserFacingError
+    from bot.services import build_services
+    from bot.timeutil import ManualClock
+    from tests.conftest import make_settings
+
+    async def run() -> None:
+        with tempfile.TemporaryDirectory() as folder:
+            settings_ = make_settings(Path(folder))
+            db = await Database.open(settings_.database_path)
+            await apply_migrations(db)
+            clock = ManualClock(datetime(2026, 1, 12, 9, 0, tzinfo=UTC))
+            services = build_services(settings_, db, clock)
+            checkins = services.checkins
+            for member in range(6):  # a group that meets k in the first week
+                await checkins.agree(1, member)
+                await checkins.log(1, member, member % 5 + 1, 3)
+            seen: dict[date, object] = {}
+            for kind, member, value in steps:
+                if kind == "look":
+                    for week in (await checkins.summary(1, 4))[0]:
+                        assert seen.setdefault(week.week_start, week) == week
+                elif kind == "withdraw":
+                    with contextlib.suppress(UserFacingError):  # not (or no longer) agreed
+                        await checkins.withdraw(1, member)
+                elif kind == "erase":
+                    await checkins.erase_member(1, member)
+                elif kind == "join":
+                    await checkins.agree(1, 100 + member)
+                    with contextlib.suppress(UserFacingError):  # e.g. already logged today
+                        await checkins.log(1, 100 + member, value, value)
+                else:
+                    clock.advance(days=7)
+            for week in (await checkins.summary(1, 4))[0]:
+                assert seen.setdefault(week.week_start, week) == week
+            await db.close()
+
+    asyncio.run(run())
 
 
 async def test_a_stored_k_below_five_is_treated_as_five(services: Services, db: Database) -> None:

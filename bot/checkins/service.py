@@ -16,6 +16,7 @@ from bot.checkins.reminders import NOT_CONSENTED, ReminderService
 from bot.checkins.requests import RequestService
 from bot.checkins.settings import MIN_K, SUMMARY_K
 from bot.checkins.summary import WeekSummary, summarise
+from bot.db.checkin_weeks import FrozenWeeks
 from bot.db.checkins import CheckinRepo, MemberRow
 from bot.db.connection import Database
 from bot.db.ledger import OccurrenceLedger
@@ -100,6 +101,7 @@ class CheckinService:
         self.reminders = ReminderService(self.repo, clock, ledger)
         self.buddies = BuddyService(self.repo, clock, settings, ledger, rng)
         self.requests = RequestService(self.repo, clock, settings)
+        self.frozen_weeks = FrozenWeeks(db)
         self.reach = ReachService(db, clock)
         self.alerts = AlertService(db, clock, self.requests, rng or random.Random())
 
@@ -200,12 +202,20 @@ class CheckinService:
         The current week is left out, so a figure never changes while a moderator watches it
         (comparing two looks would otherwise single out whoever checked in between).
         """
-        k = int(await self.settings.get(guild_id, SUMMARY_K))
+        k = max(int(await self.settings.get(guild_id, SUMMARY_K)), MIN_K)
         current = week_start(self.clock.now(), await self.zone(guild_id))
         first = current - timedelta(weeks=weeks)
         week_list = [first + timedelta(weeks=i) for i in range(weeks)]
+        # A completed week is frozen the first time it is shown: later withdrawals, erasures or
+        # late rows can't change it, so comparing two looks singles out nobody.
+        frozen = await self.frozen_weeks.between(guild_id, first, current)
+        fresh_weeks = [w for w in week_list if w not in frozen]
         rows = await self.repo.summary_rows(guild_id, first, current)
-        return summarise(rows, week_list, k), max(k, MIN_K)
+        fresh = summarise(rows, fresh_weeks, k) if fresh_weeks else []
+        await self.frozen_weeks.freeze(guild_id, fresh, self.clock.now())
+        shown = {s.week_start: s for s in fresh} | frozen
+        summaries = [_at_least(shown[w], k) for w in sorted(week_list, reverse=True)]
+        return summaries, k
 
     # housekeeping and data rights --------------------------------------------------------
     async def prune_expired(self) -> int:
@@ -252,3 +262,11 @@ class CheckinService:
         """Delete everything check-ins hold about the member (for `/mydata` and withdrawal)."""
         rows, posts = await self.repo.erase(guild_id, user_id)
         return Erasure(rows, posts)
+
+
+def _at_least(week: WeekSummary, k: int) -> WeekSummary:
+    """Hide a frozen week again if k has since been raised above its number of members."""
+    if week.members is not None and week.members < k:
+        nothing = (None,) * len(week.load)
+        return WeekSummary(week.week_start, None, None, nothing, nothing)
+    return week
