@@ -122,7 +122,7 @@ class ShareButton(_Persistent, template=rf"{PREFIX}:share:(?P<id>{ID_PATTERN})")
             raise UserFacingError("This prompt has no thread to share in.")
         ensure_can_post(interaction.user, await prompt_thread(interaction, delivery.thread_id))
         drawn = await service.prompt_in(guild_id, delivery.prompt_id or 0)
-        await interaction.response.send_modal(ShareModal(delivery.thread_id, drawn))
+        await interaction.response.send_modal(ShareModal(guild_id, delivery.thread_id, drawn))
 
 
 async def open_anonymous_share(interaction: discord.Interaction[Any]) -> None:
@@ -217,9 +217,48 @@ class RejectButton(_Persistent, template=rf"{PREFIX}:reject:(?P<id>{ID_PATTERN})
         await interaction.response.send_modal(RejectModal(self.item_id))
 
 
+class UnshareButton(_Persistent, template=rf"{PREFIX}:unshare:(?P<id>{ID_PATTERN})"):
+    """Delete an answer shared in a prompt's thread; only its author may."""
+
+    _action, _label = "unshare", "Delete"
+
+    async def run(self, interaction: discord.Interaction[Any]) -> None:
+        """Check the clicker wrote this share, then delete the post and its record."""
+        await delete_share(interaction, self.item_id)
+        await send_private(interaction, "Deleted: your answer is gone from the thread.")
+
+
+async def delete_share(interaction: discord.Interaction[Any], share_id: int) -> None:
+    """Delete one of the clicker's own shares: its record, then its post in the thread."""
+    bot = bot_of(interaction)
+    share = await bot.services.prompts.shares.take_back(
+        interaction.guild_id, share_id, interaction.user.id
+    )
+    assert share.message_id is not None
+    channel = bot.get_partial_messageable(share.channel_id, guild_id=share.guild_id)
+    try:
+        await channel.get_partial_message(share.message_id).delete()
+    except discord.NotFound:
+        pass
+    except discord.HTTPException:
+        log.warning("Could not delete a shared answer's post")
+        raise UserFacingError(
+            "Alongside has forgotten your answer but couldn't remove the post (the thread may "
+            "be locked). A moderator can delete it for you."
+        ) from None
+
+
+def share_view(share_id: int) -> discord.ui.View:
+    """The button under a shared answer: its author can delete it."""
+    view = discord.ui.View(timeout=None)
+    view.add_item(UnshareButton(share_id))
+    return view
+
+
 DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
     JournalButton,
     ShareButton,
+    UnshareButton,
     AnonymousButton,
     StopButton,
     ApproveButton,
@@ -302,6 +341,11 @@ class JournalView(SafeView):
         self.delete = discord.ui.Select[JournalView](placeholder="Delete an entry…", row=1)
         self.delete.callback = self._delete  # type: ignore[method-assign]
         self.add_item(self.delete)
+        self.unshare = discord.ui.Select[JournalView](
+            placeholder="Delete an answer you shared in a thread…", row=2
+        )
+        self.unshare.callback = self._unshare  # type: ignore[method-assign]
+        self.add_item(self.unshare)
 
     async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
         """Only the journal's author can use these buttons."""
@@ -323,7 +367,15 @@ class JournalView(SafeView):
             for e in entries
         ] or [discord.SelectOption(label="No entries", value="0")]
         self.delete.disabled = not entries
-        return journal_embed(entries, self.page, self.pages)
+        shares = await bot.services.prompts.shares.mine(self.guild_id, self.owner_id)
+        self.unshare.options = [
+            discord.SelectOption(
+                label=clip(f"{s.created_at:%d %b %Y}: {s.body}", 100), value=str(s.id)
+            )
+            for s in shares[:25]
+        ] or [discord.SelectOption(label="No shared answers", value="0")]
+        self.unshare.disabled = not shares
+        return journal_embed(entries, self.page, self.pages, len(shares))
 
     async def _show(self, interaction: discord.Interaction[Any]) -> None:
         embed = await self.render(bot_of(interaction))
@@ -359,6 +411,11 @@ class JournalView(SafeView):
         await bot_of(interaction).services.prompts.delete_entry(
             self.guild_id, self.owner_id, entry_id
         )
+        await self._show(interaction)
+
+    async def _unshare(self, interaction: discord.Interaction[Any]) -> None:
+        """Delete the chosen shared answer, post and all."""
+        await delete_share(interaction, int(self.unshare.values[0]))
         await self._show(interaction)
 
 
