@@ -146,9 +146,20 @@ class AnonymousButton(_Persistent, template=rf"{PREFIX}:anon:(?P<id>{ID_PATTERN}
     _action, _label = "anon", "Share anonymously"
 
     async def run(self, interaction: discord.Interaction[Any]) -> None:
-        """Open the anonymous form (or explain that it is coming)."""
-        delivery = await bot_of(interaction).services.prompts.delivery(self.item_id)
-        await ensure_member_here(interaction, delivery_guild(interaction, delivery))
+        """Open the anonymous answer form for this prompt (or explain that it is coming)."""
+        bot = bot_of(interaction)
+        service = bot.services.prompts
+        delivery = await service.delivery(self.item_id)
+        guild_id = delivery_guild(interaction, delivery)
+        await ensure_member_here(interaction, guild_id)
+        cog = bot.get_cog("Unsaid")
+        open_answer = getattr(cog, "open_answer", None)
+        if delivery.thread_id is not None and open_answer is not None:
+            # Unsaid keeps every protection (limits, blocks, review, timing, receipts) and
+            # stores only the thread, so the answer is posted with its prompt, unsigned.
+            drawn = await service.prompt_in(guild_id, delivery.prompt_id or 0)
+            await open_answer(interaction, delivery.thread_id, drawn.prompt.text)
+            return
         await open_anonymous_share(interaction)
 
 
