@@ -122,3 +122,20 @@ async def test_if_the_thread_is_gone_the_answer_goes_to_unsaid_with_the_prompt_q
     first = await prompt_first_line(world, thread.id)
     assert f"> {first[:40]}" in (posted.embeds[0].description or "")
     assert "thread was gone" in shown_in(review)
+
+
+async def test_an_archived_thread_is_reopened_for_the_answer(world: World) -> None:
+    unsaid, review, post = await set_up(world)
+    [thread] = world.general.threads
+    await answer_anonymously(world.member, post, WORDS)
+    found = await world.bot.fetch_channel(thread.id)
+    assert isinstance(found, discord.Thread)
+    await found.edit(archived=True)
+
+    await release(world)
+    [card] = review_messages(review)
+    await world.moderator.click(card, label="Approve")
+    assert "Wombat-marker" in shown_in(thread)
+    assert "Wombat-marker" not in shown_in(unsaid)
+    reopened = await world.bot.fetch_channel(thread.id)
+    assert isinstance(reopened, discord.Thread) and not reopened.archived

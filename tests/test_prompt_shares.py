@@ -7,7 +7,6 @@ import json
 import discord
 import pytest
 
-from cogs.reflect._views import share_view
 from tests.bytescan import traces
 from tests.conftest import World
 from tests.test_prompts_discord import at_london, button_ids, quiet_hours_off, tick_at
@@ -49,7 +48,9 @@ async def test_only_the_author_can_delete_a_share_even_with_a_crafted_click(
     # Stand-in for a hand-crafted interaction: the same custom_id, where `other` can click.
     general = world.bot.get_channel(world.general.id)
     assert isinstance(general, discord.TextChannel)
-    await general.send("crafted", view=share_view(int(delete_id.rsplit(":", 1)[1])))
+    crafted = discord.ui.View()
+    crafted.add_item(discord.ui.Button(label="Delete", custom_id=delete_id))
+    await general.send("crafted", view=crafted)
     refused = await world.other.click(world.general.last_message, custom_id=delete_id)
     assert refused.ephemeral and "Only the person who shared this" in refused.response.content
     assert thread.last_message is not None and ANSWER in thread.last_message.content

@@ -60,9 +60,14 @@ class Reflect(commands.GroupCog, group_name="reflect", group_description="Reflec
         "For prompts without repeats, Alongside remembers which prompts it has shown or sent "
         "you, and, if you subscribe, your schedule, themes and DM channel. Unsubscribing "
         "forgets the schedule; records of sent DMs are deleted after 90 days.",
-        "“Share in the thread” posts your answer publicly under your name. A prompt you "
-        "suggest is shown to moderators with your name; once approved it joins the server's "
-        "library without it.",
+        "“Share in the thread” posts your answer publicly under your name. Alongside keeps "
+        "its words and where it is, so you can delete it (its Delete button, or `/reflect "
+        "journal`) and `/mydata` exports and erases it, post and all.",
+        "“Share anonymously” under a prompt goes through Unsaid, with all its protections; the "
+        "answer is posted in the prompt's thread and Unsaid keeps only which thread, never "
+        "who wrote it. `/unsaid withdraw` with its receipt takes it down.",
+        "A prompt you suggest is shown to moderators with your name; once approved it joins "
+        "the server's library without it.",
     )
 
     def __init__(self, bot: Alongside) -> None:
