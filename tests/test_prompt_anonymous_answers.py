@@ -99,6 +99,10 @@ async def test_an_anonymous_answer_is_reviewed_then_posted_in_the_prompts_thread
         text = record.getMessage() + (record.exc_text or "") + repr(record.args)
         assert str(author.id) not in text and author.name not in text
 
+    status = await author.slash(world.general, "unsaid status", receipt=receipt)
+    assert "posted as an anonymous answer to the prompt" in answer(status)
+    assert f"/{thread.id}/{posted.id}" in answer(status)
+
     withdrawn = await author.slash(world.general, "unsaid withdraw", receipt=receipt)
     assert "withdrawn" in answer(withdrawn)
     assert "Wombat-marker" not in shown_in(thread)

@@ -47,15 +47,18 @@ class PromptShares:
         """The member's own shares here, newest first."""
         return await self.repo.of_member(guild_id, user_id)
 
-    async def take_back(self, guild_id: int | None, share_id: int, user_id: int) -> PromptShare:
-        """Forget a share for its author only; return it so its post can be deleted."""
+    async def owned(self, guild_id: int | None, share_id: int, user_id: int) -> PromptShare:
+        """Return a share if `user_id` wrote it in this server; refuse anyone else."""
         share = await self.repo.get(share_id)
         if share is None or share.message_id is None:
             raise UserFacingError(GONE)
         if share.guild_id != guild_id or share.user_id != user_id:
             raise UserFacingError(NOT_YOURS)
-        await self.repo.delete(share_id)
         return share
+
+    async def forget(self, share: PromptShare) -> None:
+        """Forget a share once its post is gone."""
+        await self.repo.delete(share.id)
 
     async def export_member(self, guild_id: int, user_id: int) -> dict[str, Any]:
         """Every share of the member in this server, with where it was posted."""

@@ -16,11 +16,13 @@ from bot.prompts.dispatch import TickReport
 from bot.prompts.service import MAX_PAUSE_WEEKS
 from bot.replies import defer_privately, send_private
 from bot.scheduler import Scheduler
+from cogs.reflect._journal import JournalView
 from cogs.reflect._mod import PromptsAdmin
 from cogs.reflect._modals import SuggestModal
 from cogs.reflect._render import NOW_FOOTER, cadence_text, prompt_embed, status_embed
 from cogs.reflect._sender import DiscordSender
-from cogs.reflect._views import DYNAMIC_ITEMS, JournalView, NowView, ThemePicker
+from cogs.reflect._shares import UnshareButton
+from cogs.reflect._views import DYNAMIC_ITEMS, NowView, ThemePicker
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +80,7 @@ class Reflect(commands.GroupCog, group_name="reflect", group_description="Reflec
 
     async def cog_load(self) -> None:
         """Register the persistent buttons, attach `/mod prompts` and schedule the tick."""
-        self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
+        self.bot.add_dynamic_items(*DYNAMIC_ITEMS, UnshareButton)
         self.bot.mod_root.add_command(self.admin)
         scheduler = self.bot.services.scheduler
         scheduler.on_rebuild(self._schedule)
@@ -88,7 +90,7 @@ class Reflect(commands.GroupCog, group_name="reflect", group_description="Reflec
     async def cog_unload(self) -> None:
         """Detach what cog_load attached."""
         self.bot.mod_root.remove_command(self.admin.name)
-        self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
+        self.bot.remove_dynamic_items(*DYNAMIC_ITEMS, UnshareButton)
         self.bot.services.scheduler.remove(TICK_JOB)
 
     async def _schedule(self, scheduler: Scheduler) -> None:

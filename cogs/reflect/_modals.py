@@ -18,7 +18,8 @@ from bot.prompts.settings import REVIEW_KEY
 from bot.replies import NO_PINGS, SafeModal, defer_privately, send_private
 from bot.text import clip
 from cogs.reflect._render import suggestion_embed
-from cogs.reflect._views import mark_review, prompt_thread, review_view, share_view
+from cogs.reflect._shares import share_view
+from cogs.reflect._views import mark_review, prompt_thread, review_view
 from cogs.support import support_embed
 
 log = logging.getLogger(__name__)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import logging
 import re
 from typing import Any, cast
@@ -10,7 +9,6 @@ from typing import Any, cast
 import discord
 from discord import app_commands
 
-from bot.client import Alongside
 from bot.components import ID_PATTERN, Guarded
 from bot.db.prompts import Delivery
 from bot.errors import UserFacingError
@@ -20,7 +18,7 @@ from bot.moderation import ensure_moderator
 from bot.prompts.service import Drawn
 from bot.replies import SafeView, send_private
 from bot.text import clip
-from cogs.reflect._render import NOW_FOOTER, decided, journal_embed, journal_markdown, prompt_embed
+from cogs.reflect._render import NOW_FOOTER, decided, prompt_embed
 
 log = logging.getLogger(__name__)
 
@@ -228,48 +226,9 @@ class RejectButton(_Persistent, template=rf"{PREFIX}:reject:(?P<id>{ID_PATTERN})
         await interaction.response.send_modal(RejectModal(self.item_id))
 
 
-class UnshareButton(_Persistent, template=rf"{PREFIX}:unshare:(?P<id>{ID_PATTERN})"):
-    """Delete an answer shared in a prompt's thread; only its author may."""
-
-    _action, _label = "unshare", "Delete"
-
-    async def run(self, interaction: discord.Interaction[Any]) -> None:
-        """Check the clicker wrote this share, then delete the post and its record."""
-        await delete_share(interaction, self.item_id)
-        await send_private(interaction, "Deleted: your answer is gone from the thread.")
-
-
-async def delete_share(interaction: discord.Interaction[Any], share_id: int) -> None:
-    """Delete one of the clicker's own shares: its record, then its post in the thread."""
-    bot = bot_of(interaction)
-    share = await bot.services.prompts.shares.take_back(
-        interaction.guild_id, share_id, interaction.user.id
-    )
-    assert share.message_id is not None
-    channel = bot.get_partial_messageable(share.channel_id, guild_id=share.guild_id)
-    try:
-        await channel.get_partial_message(share.message_id).delete()
-    except discord.NotFound:
-        pass
-    except discord.HTTPException:
-        log.warning("Could not delete a shared answer's post")
-        raise UserFacingError(
-            "Alongside has forgotten your answer but couldn't remove the post (the thread may "
-            "be locked). A moderator can delete it for you."
-        ) from None
-
-
-def share_view(share_id: int) -> discord.ui.View:
-    """The button under a shared answer: its author can delete it."""
-    view = discord.ui.View(timeout=None)
-    view.add_item(UnshareButton(share_id))
-    return view
-
-
 DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
     JournalButton,
     ShareButton,
-    UnshareButton,
     AnonymousButton,
     StopButton,
     ApproveButton,
@@ -340,94 +299,6 @@ class NowView(SafeView):
         await interaction.response.edit_message(
             embed=prompt_embed(self.drawn, NOW_FOOTER), view=self
         )
-
-
-class JournalView(SafeView):
-    """A member's own journal: turn pages, export it, or delete an entry."""
-
-    def __init__(self, owner_id: int, guild_id: int, server: str, pages: int) -> None:
-        super().__init__(timeout=900)
-        self.owner_id, self.guild_id, self.server = owner_id, guild_id, server
-        self.page, self.pages = 0, pages
-        self.delete = discord.ui.Select[JournalView](placeholder="Delete an entry…", row=1)
-        self.delete.callback = self._delete  # type: ignore[method-assign]
-        self.add_item(self.delete)
-        self.unshare = discord.ui.Select[JournalView](
-            placeholder="Delete an answer you shared in a thread…", row=2
-        )
-        self.unshare.callback = self._unshare  # type: ignore[method-assign]
-        self.add_item(self.unshare)
-
-    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
-        """Only the journal's author can use these buttons."""
-        return interaction.user.id == self.owner_id
-
-    async def render(self, bot: Alongside) -> discord.Embed:
-        """Fetch the current page and refresh the buttons and delete menu."""
-        entries, self.pages = await bot.services.prompts.journal(
-            self.guild_id, self.owner_id, self.page
-        )
-        self.page = min(self.page, self.pages - 1)
-        self.previous.disabled = self.page == 0
-        self.next.disabled = self.page >= self.pages - 1
-        self.export.disabled = not entries
-        self.delete.options = [
-            discord.SelectOption(
-                label=clip(f"{e.created_at:%d %b %Y}: {e.text}", 100), value=str(e.id)
-            )
-            for e in entries
-        ] or [discord.SelectOption(label="No entries", value="0")]
-        self.delete.disabled = not entries
-        shares = await bot.services.prompts.shares.mine(self.guild_id, self.owner_id)
-        self.unshare.options = [
-            discord.SelectOption(
-                label=clip(f"{s.created_at:%d %b %Y}: {s.body}", 100), value=str(s.id)
-            )
-            for s in shares[:25]
-        ] or [discord.SelectOption(label="No shared answers", value="0")]
-        self.unshare.disabled = not shares
-        return journal_embed(entries, self.page, self.pages, len(shares))
-
-    async def _show(self, interaction: discord.Interaction[Any]) -> None:
-        embed = await self.render(bot_of(interaction))
-        await interaction.response.edit_message(embed=embed, view=self)
-
-    @discord.ui.button(label="Previous", row=0)
-    async def previous(self, interaction: discord.Interaction[Any], _: Button) -> None:
-        """Show newer entries."""
-        self.page = max(0, self.page - 1)
-        await self._show(interaction)
-
-    @discord.ui.button(label="Next", row=0)
-    async def next(self, interaction: discord.Interaction[Any], _: Button) -> None:
-        """Show older entries."""
-        self.page += 1
-        await self._show(interaction)
-
-    @discord.ui.button(label="Export as Markdown", row=0)
-    async def export(self, interaction: discord.Interaction[Any], _: Button) -> None:
-        """Send the whole journal as a Markdown file, privately."""
-        bot = bot_of(interaction)
-        entries = await bot.services.prompts.journal_all(self.guild_id, self.owner_id)
-        text = journal_markdown(entries, self.server, bot.services.clock.now())
-        await send_private(
-            interaction,
-            "Your journal, as a Markdown file. Only you can see this message.",
-            file=discord.File(io.BytesIO(text.encode()), filename="alongside-journal.md"),
-        )
-
-    async def _delete(self, interaction: discord.Interaction[Any]) -> None:
-        """Delete the chosen entry for good."""
-        entry_id = int(self.delete.values[0])
-        await bot_of(interaction).services.prompts.delete_entry(
-            self.guild_id, self.owner_id, entry_id
-        )
-        await self._show(interaction)
-
-    async def _unshare(self, interaction: discord.Interaction[Any]) -> None:
-        """Delete the chosen shared answer, post and all."""
-        await delete_share(interaction, int(self.unshare.values[0]))
-        await self._show(interaction)
 
 
 class ThemePicker(SafeView):

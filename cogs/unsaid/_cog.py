@@ -265,6 +265,8 @@ class Unsaid(commands.Cog):
             where = (
                 f"in the thread of Unsaid #{item.parent_number}"
                 if item.is_reply
+                else "as an anonymous answer to the prompt"
+                if item.is_answer
                 else f"as Unsaid #{item.number}"
             )
             link = (
