@@ -159,6 +159,12 @@ def member_data_sections(services: Services) -> MemberData:
         services.prompts,
     )
     data.add(
+        "prompt_shares",
+        "Answers you shared under your name in a prompt's thread, with their words, so you can "
+        "delete them (`/reflect journal`) and they go when you erase your data.",
+        services.prompts.shares,
+    )
+    data.add(
         "rooms",
         "Meetings you are preparing for (until they end), debriefs you haven't placed yet, "
         "your impact log and debriefs you shared in a thread, so only you can use them.",

@@ -48,7 +48,7 @@ class ConfirmErase(SafeView):
             try:
                 await partial.delete()
             except discord.HTTPException:
-                log.info("A support-request post could not be deleted; it may already be gone")
+                log.info("A post naming the member could not be deleted; it may already be gone")
         await interaction.followup.send(
             "Done. Everything Alongside held about you in this server has been erased. "
             "Anonymous posts you shared are not linked to you; withdraw them with their "
@@ -115,7 +115,8 @@ class MyData(
         await send_private(
             interaction,
             "This erases your journal, check-ins, subscriptions, buddy history, glossary "
-            "contributions and support requests in this server. It can't be undone. "
+            "contributions, support requests and answers you shared in prompt threads (their "
+            "posts too) in this server. It can't be undone. "
             "You may want `/mydata export` first.",
             view=ConfirmErase(self.bot, interaction.user.id, guild_id),
         )

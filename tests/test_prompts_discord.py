@@ -454,7 +454,7 @@ async def test_a_dm_prompt_can_be_stopped_from_the_dm_itself(world: World) -> No
 
 
 class TestWithAnonymousSharing:
-    """With the Unsaid cog loaded, "Share anonymously" opens its form, with its protections."""
+    """With the Unsaid cog loaded, "Share anonymously" opens Unsaid's answer form for the prompt."""
 
     @pytest.fixture
     def extensions(self) -> tuple[str, ...]:
@@ -473,4 +473,4 @@ class TestWithAnonymousSharing:
         [post] = [m for m in world.general.history() if m.embeds]
         opened = await world.member.click(post, label="Share anonymously")
         assert opened.modal is not None
-        assert opened.modal["title"] == "Share anonymously"
+        assert opened.modal["title"] == "Answer anonymously"

@@ -144,6 +144,16 @@ async def unsaid_reply(world: World, state: dict[str, Any]) -> tuple[Any, Any]:
     return actor, await actor.click(state["unsaid post"], label="Reply anonymously")
 
 
+async def unsaid_answer(world: World, state: dict[str, Any]) -> tuple[Any, Any]:
+    if "prompt post" not in state:
+        state["review"] = await configure(world)
+        await world.moderator.slash(world.general, "mod prompts post-now", channel=world.general)
+        [post] = [m for m in world.general.history() if m.embeds]
+        state["prompt post"] = post
+    actor = await newcomer(world)
+    return actor, await actor.click(state["prompt post"], label="Share anonymously")
+
+
 async def _unsaid_review(world: World, state: dict[str, Any], label: str) -> tuple[Any, Any]:
     if "review" not in state:
         state["review"] = await configure(world)
@@ -221,6 +231,7 @@ FORMS: dict[str, Opener] = {
     "cogs.reflect._modals.RejectModal": reflect_reject,
     "cogs.unsaid._modals.ShareModal": unsaid_share,
     "cogs.unsaid._modals.ReplyModal": unsaid_reply,
+    "cogs.unsaid._modals.AnswerModal": unsaid_answer,
     "cogs.unsaid._modals.NoteModal": unsaid_note,
     "cogs.unsaid._modals.RejectModal": unsaid_reject,
     "cogs.checkin._modals.LogModal": checkin_log,

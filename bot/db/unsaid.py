@@ -14,7 +14,7 @@ ITEM_COLUMNS = """
 i.id, i.public_id, i.guild_id, i.parent_id, i.status, i.body, i.content_note, i.allow_replies,
 i.needs_care, i.has_link, i.reviewed, i.shared_on, i.release_at, i.post_at, i.failures,
 i.number, i.reason, i.review_channel_id, i.review_message_id, i.channel_id, i.message_id,
-i.thread_id, i.author_tag IS NOT NULL AS has_tag,
+i.thread_id, i.answer_thread_id, i.author_tag IS NOT NULL AS has_tag,
 p.number AS parent_number, p.channel_id AS parent_channel_id, p.thread_id AS parent_thread_id,
 p.public_id AS parent_public_id
 """
@@ -37,8 +37,8 @@ INSERT_ITEM = """
 INSERT INTO unsaid_items (
     public_id, guild_id, parent_id, receipt_hash, status, body, content_note, allow_replies,
     needs_care, has_link, shared_on, release_at, post_at, key_id, tag_salt, author_tag,
-    tags_expire_on
-) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    tags_expire_on, answer_thread_id
+) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 """
 SELECT_SLOTS = "SELECT slot FROM unsaid_limit_slots WHERE slot IN ({marks})"
 INSERT_SLOT = "INSERT INTO unsaid_limit_slots (slot, day) VALUES (?, ?)"
@@ -139,11 +139,17 @@ class UnsaidItem:
     parent_channel_id: int | None
     parent_thread_id: int | None
     parent_public_id: str | None
+    answer_thread_id: int | None = None
 
     @property
     def is_reply(self) -> bool:
         """Say whether this is an anonymous reply to a post."""
         return self.parent_id is not None
+
+    @property
+    def is_answer(self) -> bool:
+        """Say whether this answers a reflective prompt (posted in the prompt's thread)."""
+        return self.answer_thread_id is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +173,7 @@ class NewItem:
     tag_salt: bytes
     author_tag: bytes
     tags_expire_on: str
+    answer_thread_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,6 +240,7 @@ def _item(row: sqlite3.Row) -> UnsaidItem:
         parent_channel_id=row["parent_channel_id"],
         parent_thread_id=row["parent_thread_id"],
         parent_public_id=row["parent_public_id"],
+        answer_thread_id=row["answer_thread_id"],
     )
 
 
@@ -295,6 +303,7 @@ class UnsaidRepo:
                     item.tag_salt,
                     item.author_tag,
                     item.tags_expire_on,
+                    item.answer_thread_id,
                 ),
             )
 

@@ -38,6 +38,7 @@ from bot.prompts.library import (
 from bot.prompts.pacing import DEFAULT_RATE, Pacer
 from bot.prompts.records import export_member, member_scopes
 from bot.prompts.rules import CHANNEL_CADENCES, build_rule, clean_text
+from bot.prompts.shares import PromptShares
 from bot.recurrence import quiet_hours_end
 from bot.timeutil import Clock
 
@@ -87,6 +88,7 @@ class PromptService:
         self._clock = clock
         self._settings = settings
         self.repo = PromptsRepo(db)
+        self.shares = PromptShares(db, clock)
         self.library = load_library(data_dir / "prompts.toml")
         self.catalogue = Catalogue(self.repo, self.library, clock)
         self.pacer = Pacer(rate)

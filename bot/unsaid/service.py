@@ -88,6 +88,7 @@ class Submitted:
     has_link: bool
     is_reply: bool
     config: GuildConfig
+    is_answer: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,8 +236,12 @@ class UnsaidService:
         *,
         allow_replies: bool = True,
         reply_to: str | None = None,
+        answer_to: int | None = None,
     ) -> Submitted:
-        """Store a submission (or a reply) and decide its route; the person is never stored."""
+        """Store a submission (or a reply) and decide its route; the person is never stored.
+
+        `answer_to` is a prompt's thread: the words are posted there as an anonymous answer.
+        """
         config = await self.ready_config(guild_id)
         parent = await self.reply_target(guild_id, reply_to) if reply_to else None
         words = content.check_body(body)
@@ -273,7 +278,7 @@ class UnsaidService:
                 status=status,
                 body=words,
                 content_note=content_note,
-                allow_replies=allow_replies and parent is None,
+                allow_replies=allow_replies and parent is None and answer_to is None,
                 needs_care=needs_care,
                 has_link=has_link,
                 shared_on=day,
@@ -283,6 +288,7 @@ class UnsaidService:
                 tag_salt=salt,
                 author_tag=anonymity.author_tag(key, salt, guild_id, user_id),
                 tags_expire_on=expires,
+                answer_thread_id=None if parent else answer_to,
             ),
             current_slots=current,
             older_slots=older,
@@ -291,7 +297,15 @@ class UnsaidService:
         )
         if created is None:
             raise UserFacingError(self._limit_message(config, reply=parent is not None))
-        return Submitted(receipt, route, needs_care, has_link, parent is not None, config)
+        return Submitted(
+            receipt,
+            route,
+            needs_care,
+            has_link,
+            parent is not None,
+            config,
+            is_answer=answer_to is not None and parent is None,
+        )
 
     # ------------------------------------------------------------------ review batches
 

@@ -16,11 +16,13 @@ from bot.prompts.dispatch import TickReport
 from bot.prompts.service import MAX_PAUSE_WEEKS
 from bot.replies import defer_privately, send_private
 from bot.scheduler import Scheduler
+from cogs.reflect._journal import JournalView
 from cogs.reflect._mod import PromptsAdmin
 from cogs.reflect._modals import SuggestModal
 from cogs.reflect._render import NOW_FOOTER, cadence_text, prompt_embed, status_embed
 from cogs.reflect._sender import DiscordSender
-from cogs.reflect._views import DYNAMIC_ITEMS, JournalView, NowView, ThemePicker
+from cogs.reflect._shares import UnshareButton
+from cogs.reflect._views import DYNAMIC_ITEMS, NowView, ThemePicker
 
 log = logging.getLogger(__name__)
 
@@ -60,9 +62,14 @@ class Reflect(commands.GroupCog, group_name="reflect", group_description="Reflec
         "For prompts without repeats, Alongside remembers which prompts it has shown or sent "
         "you, and, if you subscribe, your schedule, themes and DM channel. Unsubscribing "
         "forgets the schedule; records of sent DMs are deleted after 90 days.",
-        "“Share in the thread” posts your answer publicly under your name. A prompt you "
-        "suggest is shown to moderators with your name; once approved it joins the server's "
-        "library without it.",
+        "“Share in the thread” posts your answer publicly under your name. Alongside keeps "
+        "its words and where it is, so you can delete it (its Delete button, or `/reflect "
+        "journal`) and `/mydata` exports and erases it, post and all.",
+        "“Share anonymously” under a prompt goes through Unsaid, with all its protections; the "
+        "answer is posted in the prompt's thread and Unsaid keeps only which thread, never "
+        "who wrote it. `/unsaid withdraw` with its receipt takes it down.",
+        "A prompt you suggest is shown to moderators with your name; once approved it joins "
+        "the server's library without it.",
     )
 
     def __init__(self, bot: Alongside) -> None:
@@ -73,7 +80,7 @@ class Reflect(commands.GroupCog, group_name="reflect", group_description="Reflec
 
     async def cog_load(self) -> None:
         """Register the persistent buttons, attach `/mod prompts` and schedule the tick."""
-        self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
+        self.bot.add_dynamic_items(*DYNAMIC_ITEMS, UnshareButton)
         self.bot.mod_root.add_command(self.admin)
         scheduler = self.bot.services.scheduler
         scheduler.on_rebuild(self._schedule)
@@ -83,7 +90,7 @@ class Reflect(commands.GroupCog, group_name="reflect", group_description="Reflec
     async def cog_unload(self) -> None:
         """Detach what cog_load attached."""
         self.bot.mod_root.remove_command(self.admin.name)
-        self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
+        self.bot.remove_dynamic_items(*DYNAMIC_ITEMS, UnshareButton)
         self.bot.services.scheduler.remove(TICK_JOB)
 
     async def _schedule(self, scheduler: Scheduler) -> None:

@@ -18,6 +18,7 @@ from bot.prompts.settings import REVIEW_KEY
 from bot.replies import MESSAGE_LIMIT, NO_PINGS, SafeModal, defer_privately, send_private
 from bot.text import as_words, clip
 from cogs.reflect._render import suggestion_embed
+from cogs.reflect._shares import share_view
 from cogs.reflect._views import mark_review, prompt_thread, review_view
 from cogs.support import support_embed
 
@@ -79,9 +80,9 @@ class ShareModal(SafeModal, title="Share in the thread"):
         max_length=SHARE_MAX,
     )
 
-    def __init__(self, thread_id: int, drawn: Drawn) -> None:
+    def __init__(self, guild_id: int, thread_id: int, drawn: Drawn) -> None:
         super().__init__()
-        self.thread_id = thread_id
+        self.guild_id, self.thread_id, self.prompt_id = guild_id, thread_id, drawn.prompt.id
         self.answer.placeholder = clip(drawn.prompt.text, 100)
 
     async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
@@ -108,13 +109,26 @@ class ShareModal(SafeModal, title="Share in the thread"):
         channel = await prompt_thread(interaction, self.thread_id)
         # Permissions may have changed while the form was open: check again before posting.
         ensure_can_post(interaction.user, channel)
+        shares = bot.services.prompts.shares
+        # Recorded first, so the post's Delete button can name it; forgotten if posting fails.
+        share_id = await shares.begin(
+            self.guild_id, interaction.user.id, channel.id, self.prompt_id, words
+        )
         try:
-            await channel.send(shown, allowed_mentions=NO_PINGS)
+            message = await channel.send(
+                shown, allowed_mentions=NO_PINGS, view=share_view(share_id)
+            )
         except discord.HTTPException:
+            await shares.abandon(share_id)
             raise UserFacingError(
                 "I couldn't post in that thread (it may be locked). Nothing was shared."
             ) from None
-        await send_private(interaction, f"Shared in {channel.mention}, under your name.")
+        await shares.posted(share_id, message.id)
+        await send_private(
+            interaction,
+            f"Shared in {channel.mention}, under your name. Its Delete button (only you can use "
+            "it) or `/reflect journal` takes it down.",
+        )
 
 
 async def post_for_review(

@@ -120,9 +120,18 @@ def status_embed(sub: Subscription | None, labels: dict[str, str], now: datetime
     return embed
 
 
-def journal_embed(entries: Sequence[JournalEntry], page: int, pages: int) -> discord.Embed:
-    """One page of a member's own journal."""
+def journal_embed(
+    entries: Sequence[JournalEntry], page: int, pages: int, shares: int = 0
+) -> discord.Embed:
+    """One page of a member's own journal, and how many answers they shared in threads."""
     embed = discord.Embed(title="Your journal", colour=COLOUR)
+    if shares:
+        embed.add_field(
+            name="Your shares",
+            value=f"You have {shares} answer(s) shared under your name in prompt threads. "
+            "The last menu below deletes one, post and all.",
+            inline=False,
+        )
     if not entries:
         embed.description = (
             "Nothing here yet. When a prompt offers “Journal privately”, what you write is "

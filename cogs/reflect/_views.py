@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import logging
 import re
 from typing import Any, cast
@@ -10,7 +9,6 @@ from typing import Any, cast
 import discord
 from discord import app_commands
 
-from bot.client import Alongside
 from bot.components import ID_PATTERN, Guarded
 from bot.db.prompts import Delivery
 from bot.errors import UserFacingError
@@ -20,7 +18,7 @@ from bot.moderation import ensure_moderator
 from bot.prompts.service import Drawn
 from bot.replies import SafeView, send_private
 from bot.text import clip
-from cogs.reflect._render import NOW_FOOTER, decided, journal_embed, journal_markdown, prompt_embed
+from cogs.reflect._render import NOW_FOOTER, decided, prompt_embed
 
 log = logging.getLogger(__name__)
 
@@ -122,7 +120,7 @@ class ShareButton(_Persistent, template=rf"{PREFIX}:share:(?P<id>{ID_PATTERN})")
             raise UserFacingError("This prompt has no thread to share in.")
         ensure_can_post(interaction.user, await prompt_thread(interaction, delivery.thread_id))
         drawn = await service.prompt_in(guild_id, delivery.prompt_id or 0)
-        await interaction.response.send_modal(ShareModal(delivery.thread_id, drawn))
+        await interaction.response.send_modal(ShareModal(guild_id, delivery.thread_id, drawn))
 
 
 async def open_anonymous_share(interaction: discord.Interaction[Any]) -> None:
@@ -146,9 +144,20 @@ class AnonymousButton(_Persistent, template=rf"{PREFIX}:anon:(?P<id>{ID_PATTERN}
     _action, _label = "anon", "Share anonymously"
 
     async def run(self, interaction: discord.Interaction[Any]) -> None:
-        """Open the anonymous form (or explain that it is coming)."""
-        delivery = await bot_of(interaction).services.prompts.delivery(self.item_id)
-        await ensure_member_here(interaction, delivery_guild(interaction, delivery))
+        """Open the anonymous answer form for this prompt (or explain that it is coming)."""
+        bot = bot_of(interaction)
+        service = bot.services.prompts
+        delivery = await service.delivery(self.item_id)
+        guild_id = delivery_guild(interaction, delivery)
+        await ensure_member_here(interaction, guild_id)
+        cog = bot.get_cog("Unsaid")
+        open_answer = getattr(cog, "open_answer", None)
+        if delivery.thread_id is not None and open_answer is not None:
+            # Unsaid keeps every protection (limits, blocks, review, timing, receipts) and
+            # stores only the thread, so the answer is posted with its prompt, unsigned.
+            drawn = await service.prompt_in(guild_id, delivery.prompt_id or 0)
+            await open_answer(interaction, delivery.thread_id, drawn.prompt.text)
+            return
         await open_anonymous_share(interaction)
 
 
@@ -290,76 +299,6 @@ class NowView(SafeView):
         await interaction.response.edit_message(
             embed=prompt_embed(self.drawn, NOW_FOOTER), view=self
         )
-
-
-class JournalView(SafeView):
-    """A member's own journal: turn pages, export it, or delete an entry."""
-
-    def __init__(self, owner_id: int, guild_id: int, server: str, pages: int) -> None:
-        super().__init__(timeout=900)
-        self.owner_id, self.guild_id, self.server = owner_id, guild_id, server
-        self.page, self.pages = 0, pages
-        self.delete = discord.ui.Select[JournalView](placeholder="Delete an entry…", row=1)
-        self.delete.callback = self._delete  # type: ignore[method-assign]
-        self.add_item(self.delete)
-
-    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
-        """Only the journal's author can use these buttons."""
-        return interaction.user.id == self.owner_id
-
-    async def render(self, bot: Alongside) -> discord.Embed:
-        """Fetch the current page and refresh the buttons and delete menu."""
-        entries, self.pages = await bot.services.prompts.journal(
-            self.guild_id, self.owner_id, self.page
-        )
-        self.page = min(self.page, self.pages - 1)
-        self.previous.disabled = self.page == 0
-        self.next.disabled = self.page >= self.pages - 1
-        self.export.disabled = not entries
-        self.delete.options = [
-            discord.SelectOption(
-                label=clip(f"{e.created_at:%d %b %Y}: {e.text}", 100), value=str(e.id)
-            )
-            for e in entries
-        ] or [discord.SelectOption(label="No entries", value="0")]
-        self.delete.disabled = not entries
-        return journal_embed(entries, self.page, self.pages)
-
-    async def _show(self, interaction: discord.Interaction[Any]) -> None:
-        embed = await self.render(bot_of(interaction))
-        await interaction.response.edit_message(embed=embed, view=self)
-
-    @discord.ui.button(label="Previous", row=0)
-    async def previous(self, interaction: discord.Interaction[Any], _: Button) -> None:
-        """Show newer entries."""
-        self.page = max(0, self.page - 1)
-        await self._show(interaction)
-
-    @discord.ui.button(label="Next", row=0)
-    async def next(self, interaction: discord.Interaction[Any], _: Button) -> None:
-        """Show older entries."""
-        self.page += 1
-        await self._show(interaction)
-
-    @discord.ui.button(label="Export as Markdown", row=0)
-    async def export(self, interaction: discord.Interaction[Any], _: Button) -> None:
-        """Send the whole journal as a Markdown file, privately."""
-        bot = bot_of(interaction)
-        entries = await bot.services.prompts.journal_all(self.guild_id, self.owner_id)
-        text = journal_markdown(entries, self.server, bot.services.clock.now())
-        await send_private(
-            interaction,
-            "Your journal, as a Markdown file. Only you can see this message.",
-            file=discord.File(io.BytesIO(text.encode()), filename="alongside-journal.md"),
-        )
-
-    async def _delete(self, interaction: discord.Interaction[Any]) -> None:
-        """Delete the chosen entry for good."""
-        entry_id = int(self.delete.values[0])
-        await bot_of(interaction).services.prompts.delete_entry(
-            self.guild_id, self.owner_id, entry_id
-        )
-        await self._show(interaction)
 
 
 class ThemePicker(SafeView):

@@ -24,7 +24,8 @@ def about_embed(config: GuildConfig, backup_days: int) -> discord.Embed:
         value=(
             "A message from Alongside, “Unsaid #N”, with the day it was shared (never the "
             "time), any content note, and your words. Nothing about you. Anonymous replies "
-            "appear the same way in the post's thread. Everything Alongside says to you about "
+            "appear the same way in the post's thread, and an anonymous answer to a reflective "
+            "prompt in that prompt's thread. Everything Alongside says to you about "
             "Unsaid is visible only to you."
         ),
         inline=False,

@@ -21,7 +21,7 @@ from bot.unsaid.service import GuildConfig, Route, Submitted
 from cogs.support import support_embed
 from cogs.unsaid._about import about_embed
 from cogs.unsaid._mod import UnsaidModGroup
-from cogs.unsaid._modals import NoteModal, RejectModal, ReplyModal, ShareModal
+from cogs.unsaid._modals import AnswerModal, NoteModal, RejectModal, ReplyModal, ShareModal
 from cogs.unsaid._publish import Publisher, describe, shown_day
 from cogs.unsaid._views import ReplyButton, ReviewButton, review_view
 
@@ -46,7 +46,13 @@ def _guild_id(interaction: discord.Interaction) -> int:
 
 def _next_steps(submitted: Submitted) -> str:
     config: GuildConfig = submitted.config
-    where = "in the post's thread" if submitted.is_reply else f"in <#{config.channel_id}>"
+    where = (
+        "in the post's thread"
+        if submitted.is_reply
+        else "in the prompt's thread"
+        if submitted.is_answer
+        else f"in <#{config.channel_id}>"
+    )
     if submitted.route is Route.REVIEW:
         return (
             f"A moderator will read it before it's posted {where}. Submissions reach moderators "
@@ -159,6 +165,14 @@ class Unsaid(commands.Cog):
         await service.check_allowed(guild_id, interaction.user.id, reply=True)
         await interaction.response.send_modal(ReplyModal(self, public_id, parent.number))
 
+    async def open_answer(
+        self, interaction: discord.Interaction, thread_id: int, prompt: str
+    ) -> None:
+        """Open the anonymous answer form for a prompt whose thread is `thread_id`."""
+        guild_id = _guild_id(interaction)
+        await self.bot.services.unsaid.check_allowed(guild_id, interaction.user.id)
+        await interaction.response.send_modal(AnswerModal(self, thread_id, prompt))
+
     async def finish_share(
         self,
         interaction: discord.Interaction,
@@ -167,6 +181,7 @@ class Unsaid(commands.Cog):
         *,
         allow_replies: bool = True,
         reply_to: str | None = None,
+        answer_to: int | None = None,
         guild_id: int | None = None,
     ) -> None:
         """Store the words; helplines come first when they suggest crisis.
@@ -185,6 +200,7 @@ class Unsaid(commands.Cog):
                 note,
                 allow_replies=allow_replies,
                 reply_to=reply_to,
+                answer_to=answer_to,
             )
         except UserFacingError as error:
             if not crisis:
@@ -204,7 +220,7 @@ class Unsaid(commands.Cog):
         item = withdrawal.item
         problems = await self.publisher.erase(withdrawal)
         await service.forget(withdrawal)
-        what = "reply" if item.is_reply else "submission"
+        what = "reply" if item.is_reply else "answer" if item.is_answer else "submission"
         if problems:
             await self.publisher.tell_moderators(
                 item.guild_id,
@@ -218,7 +234,13 @@ class Unsaid(commands.Cog):
                 "have been asked to delete it (they still don't know who wrote it).",
             )
             return
-        posted = " It has been taken down, with its thread." if item.status == "posted" else ""
+        posted = ""
+        if item.status == "posted":
+            posted = (
+                " It has been taken down from the prompt's thread."
+                if item.is_answer
+                else " It has been taken down, with its thread."
+            )
         await send_private(
             interaction,
             f"Your {what} is withdrawn.{posted} Alongside has erased the words and everything "
@@ -245,6 +267,8 @@ class Unsaid(commands.Cog):
             where = (
                 f"in the thread of Unsaid #{item.parent_number}"
                 if item.is_reply
+                else "as an anonymous answer to the prompt"
+                if item.is_answer
                 else f"as Unsaid #{item.number}"
             )
             link = (

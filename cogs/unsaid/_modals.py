@@ -93,6 +93,31 @@ class ReplyModal(SafeModal):
         )
 
 
+class AnswerModal(SafeModal):
+    """An anonymous answer to a reflective prompt, posted in the prompt's thread."""
+
+    def __init__(self, cog: Unsaid, thread_id: int, prompt: str) -> None:
+        super().__init__(title="Answer anonymously", timeout=FORM_TIMEOUT)
+        self.cog = cog
+        self.thread_id = thread_id
+        self.body = _body_input(prompt[:100])
+        self.note = _note_input()
+        self.add_item(
+            discord.ui.Label(
+                text="Your answer",
+                description="Posted in the prompt's thread. No one will see who wrote it.",
+                component=self.body,
+            )
+        )
+        self.add_item(discord.ui.Label(text="Content note (optional)", component=self.note))
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        """Hand the answer to the cog; the person is never recorded."""
+        await self.cog.finish_share(
+            interaction, self.body.value, self.note.value, answer_to=self.thread_id
+        )
+
+
 class NoteModal(SafeModal):
     """A moderator approves with a content note of their own."""
 

@@ -20,6 +20,7 @@ from bot.replies import NO_PINGS
 from bot.text import as_words
 from bot.unsaid.content import spoiler
 from bot.unsaid.service import Withdrawal
+from cogs.unsaid._answers import SOME_PROMPT, post_answer, prompt_line
 from cogs.unsaid._views import reply_view, review_view
 
 log = logging.getLogger(__name__)
@@ -57,14 +58,18 @@ def describe(item: UnsaidItem) -> str:
     """Name an item for moderators without saying anything about who wrote it."""
     if item.is_reply:
         return f"A reply to Unsaid #{item.parent_number}"
+    if item.is_answer:
+        return "An anonymous answer to a prompt"
     return f"Unsaid #{item.number}" if item.number else "A submission"
 
 
-def review_embed(item: UnsaidItem) -> discord.Embed:
+def review_embed(item: UnsaidItem, prompt: str | None = None) -> discord.Embed:
     """Show a submission to moderators: the words, the flags, a day, and never an author."""
     title = (
         f"Reply to Unsaid #{item.parent_number}: waiting for review"
         if item.is_reply
+        else "Anonymous answer to a prompt: waiting for review"
+        if item.is_answer
         else "Unsaid: waiting for review"
     )
     embed = discord.Embed(
@@ -83,7 +88,13 @@ def review_embed(item: UnsaidItem) -> discord.Embed:
         embed.add_field(name="Content note", value=as_words(item.content_note), inline=False)
     if item.has_link:
         embed.add_field(name="Holds a link", value="Check where it leads before approving.")
-    if not item.is_reply:
+    if item.is_answer:
+        embed.add_field(
+            name="Answers the prompt",
+            value=f"{prompt or SOME_PROMPT}\nIf approved, it is posted in that prompt's thread.",
+            inline=False,
+        )
+    elif not item.is_reply:
         embed.add_field(
             name="Replies", value="Peers may reply anonymously" if item.allow_replies else "Off"
         )
@@ -146,9 +157,10 @@ class Publisher:
     async def send_for_review(self, item: UnsaidItem, channel_id: int | None) -> bool:
         """Post one submission in the review channel; record it, or leave it queued."""
         service = self.bot.services.unsaid
+        prompt = await self._prompt(item)
         try:
             message = await self._channel(channel_id, item.guild_id).send(
-                embed=review_embed(item),
+                embed=review_embed(item, prompt),
                 view=review_view(item.public_id),
                 allowed_mentions=NO_PINGS,
             )
@@ -169,14 +181,27 @@ class Publisher:
             await self._quietly(message.delete())  # withdrawn while it was being sent
         return True
 
+    async def _prompt(self, item: UnsaidItem) -> str | None:
+        """The first line of the prompt an anonymous answer belongs to."""
+        if item.answer_thread_id is None:
+            return None
+        return await prompt_line(self.bot, item.guild_id, item.answer_thread_id)
+
     async def post(self, item: UnsaidItem) -> Outcome:
         """Post an item (or a reply in its thread); on failure keep it and tell moderators."""
         service = self.bot.services.unsaid
-        number = None if item.is_reply else await service.number_for(item)
+        answer = item.is_answer
+        number = None if item.is_reply or answer else await service.number_for(item)
         config = await service.config(item.guild_id)
         thread_id: int | None = None
+        fell_back = False
         try:
-            if item.is_reply:
+            if answer:
+                prompt = await self._prompt(item) or SOME_PROMPT
+                message, fell_back = await post_answer(
+                    self.bot, item, prompt, shown_day(item.shared_on), config.channel_id
+                )
+            elif item.is_reply:
                 target = self._channel(item.parent_thread_id, item.guild_id)
                 message = await target.send(
                     content=_note_line(item.content_note) if item.content_note else None,
@@ -232,20 +257,28 @@ class Publisher:
             # Withdrawn while it was being posted: take it straight back down.
             await self._quietly(message.delete())
             return Outcome(False, problem="it was withdrawn by its author")
+        detail = message.jump_url
+        if fell_back:
+            detail = (
+                "The prompt's thread was gone or closed, so Alongside posted it in the Unsaid "
+                f"channel with the prompt quoted: {message.jump_url}"
+            )
         if item.reviewed:
             headline = (
                 f"Reply posted under Unsaid #{item.parent_number}"
                 if item.is_reply
+                else "Posted as an anonymous answer to the prompt"
+                if answer
                 else f"Posted as Unsaid #{number}"
             )
             await self.close_review(
                 item,
                 headline,
-                message.jump_url,
+                detail,
                 block_button=not await service.is_item_blocked(item),
             )
         else:
-            await self.notice_unreviewed(item, number, message.jump_url)
+            await self.notice_unreviewed(item, number, detail)
         return Outcome(True, jump_url=message.jump_url, number=number)
 
     async def notice_unreviewed(self, item: UnsaidItem, number: int | None, url: str) -> None:
