@@ -206,6 +206,9 @@ async def test_checkin_form_chart_and_export_are_private_files(demo: Demo) -> No
     [picture] = chart["attachments"]
     assert picture["content_type"] == "image/png"
     assert chart["embeds"][0]["image"]["url"] == picture["url"]
+    # The words the bot sent with the picture reach a screen reader as its alt text.
+    assert picture["description"]
+    assert chart["embeds"][0]["image"]["description"] == picture["description"]
     response = await demo.client.get(picture["url"])
     assert response.status == 200
     assert (await response.read()).startswith(PNG)

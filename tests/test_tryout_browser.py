@@ -130,6 +130,107 @@ def run_command(page: Any, typed: str, path: str) -> None:
     composer.press("Enter")
 
 
+def assert_accessible(page: Any, screen: str) -> None:
+    """axe-core (bundled by axe-playwright-python) finds nothing serious or critical here."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    bad = [
+        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v.get("impact") in ("serious", "critical")
+    ]
+    assert not bad, f"{screen}: {bad}"
+
+
+def focused(page: Any) -> str:
+    """The id (or tag) of whatever has keyboard focus."""
+    return str(page.evaluate("document.activeElement.id || document.activeElement.tagName"))
+
+
+def tab_to(page: Any, element_id: str) -> None:
+    """Press Tab until the element has focus (a handful of presses at most)."""
+    for _ in range(8):
+        if focused(page) == element_id:
+            return
+        page.keyboard.press("Tab")
+    assert focused(page) == element_id
+
+
+def test_a_form_is_checked_in_the_page_and_held_by_keyboard(page: Any) -> None:
+    from playwright.sync_api import expect
+
+    # The welcome is a dialog: focus starts on the first person, and Tab stays inside it.
+    welcome = page.get_by_role("dialog", name="Try Alongside")
+    expect(welcome).to_be_visible()
+    assert_accessible(page, "welcome")
+    expect(page.locator("#people-cards button").first).to_be_focused()
+    for _ in range(6):
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.closest('#welcome') !== null")
+    page.locator('[data-person="ash"]').focus()
+    page.keyboard.press("Enter")
+    expect(welcome).to_be_hidden()
+    expect(page.locator("#composer-input")).to_be_focused()
+    assert_accessible(page, "#general")
+
+    # Keyboard alone: type the command, Enter to pick it, Enter to send; the form opens focused.
+    sent: list[str] = []
+    page.on("request", lambda r: sent.append(r.url) if r.url.endswith("/api/modal") else None)
+    page.keyboard.type("/unsaid share")
+    page.locator('.popup-item[data-path="unsaid share"]').wait_for()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")
+    form = page.get_by_role("dialog", name="Share anonymously")
+    expect(form).to_be_visible()
+    body = page.locator('[data-custom-id="body"]')
+    expect(body).to_be_focused()
+    assert_accessible(page, "the share form")
+
+    # Submitted empty: the page says so beside the field and nothing reaches the bot.
+    tab_to(page, "modal-submit")
+    page.keyboard.press("Enter")
+    expect(form).to_be_visible()
+    expect(body).to_have_attribute("aria-invalid", "true")
+    problem = page.locator("#m-body-error")
+    expect(problem).to_have_text(re.compile("needs an answer"))
+    assert "m-body-error" in (body.get_attribute("aria-describedby") or "")
+    expect(body).to_be_focused()
+    assert sent == []
+    assert_accessible(page, "the share form with a problem")
+
+    # Escape closes it and focus returns to the message box; open it again, fill it, send it.
+    page.keyboard.press("Escape")
+    expect(form).to_be_hidden()
+    expect(page.locator("#composer-input")).to_be_focused()
+    page.keyboard.type("/unsaid share")
+    page.locator('.popup-item[data-path="unsaid share"]').wait_for()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")
+    expect(body).to_be_focused()
+    page.keyboard.type("  ")
+    tab_to(page, "modal-submit")
+    page.keyboard.press("Enter")
+    expect(problem).to_be_visible()
+    body.focus()
+    page.keyboard.type(WORDS)
+    expect(body).to_have_value("  " + WORDS)  # what was typed is kept
+    expect(problem).to_be_hidden()
+    tab_to(page, "modal-submit")
+    page.keyboard.press("Enter")
+    expect(form).to_be_hidden()
+    expect(page.locator(".message").last).to_contain_text("Your receipt code")
+    assert len(sent) == 1
+
+    # The things-to-try panel can be hidden and opened again.
+    page.locator("#guide-toggle").click()
+    expect(page.locator("#guide")).to_be_hidden()
+    expect(page.locator("#guide-open")).to_have_attribute("aria-expanded", "false")
+    page.locator("#guide-open").click()
+    expect(page.locator("#guide")).to_be_visible()
+    assert_accessible(page, "#general after sharing")
+
+
 def test_try_in_a_browser(page: Any) -> None:
     from playwright.sync_api import expect
 
@@ -169,6 +270,7 @@ def test_try_in_a_browser(page: Any) -> None:
     expect(receipt).to_contain_text("Your receipt code")
     expect(receipt).to_contain_text("Only you can see this")
 
+    assert_accessible(page, "#general with a receipt")
     # The shuffled batch leaves on the half hour, at least two minutes after the submission.
     for minutes in ("30", "5"):
         page.locator(f'[data-advance="{minutes}"]').click()
@@ -180,6 +282,7 @@ def test_try_in_a_browser(page: Any) -> None:
     expect(review).to_contain_text(WORDS)
     expect(review).not_to_contain_text("Ash")
     page.screenshot(path=str(ARTIFACTS / "tryout-review.png"))
+    assert_accessible(page, "#moderators")
     review.locator("button.btn", has_text=re.compile(r"^Approve$")).click()
     expect(page.locator(".message").last).to_contain_text("Approved and posted")
 
@@ -191,3 +294,4 @@ def test_try_in_a_browser(page: Any) -> None:
     expect(post.locator(".thread-box")).to_contain_text("Unsaid #1: responses")
     expect(post).not_to_contain_text("Ash")
     page.screenshot(path=str(ARTIFACTS / "tryout-browser.png"))
+    assert_accessible(page, "#unsaid")

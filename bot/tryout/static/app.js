@@ -1,5 +1,7 @@
 // The page for `python -m bot try`: a small Discord-like client over the demo's JSON API.
 // Plain JavaScript, no build step, nothing fetched from the internet.
+// Longer than the house's ~400 lines: it is one closure over shared page state (S), and splitting
+// it into ES modules is a separate piece of work; new code goes to its own files (a11y.js).
 "use strict";
 
 (() => {
@@ -34,6 +36,7 @@
   // ------------------------------------------------------------------ helpers
 
   const $ = (selector, root = document) => root.querySelector(selector);
+  const A11Y = window.AlongsideA11y;
 
   function el(tag, props = {}, ...children) {
     const node = document.createElement(tag);
@@ -251,7 +254,7 @@
     $("#person-select").value = person.id;
     $("#me-avatar").textContent = person.name.charAt(0);
     $("#me-avatar").className = `avatar ${colourClass(person.id)}`;
-    $("#welcome").hidden = true;
+    A11Y.closeDialog($("#welcome"), false);
     exitCommandMode();
     S.lastMessages = "";
     S.lastSidebar = "";
@@ -434,8 +437,8 @@
       }
       box.append(fields);
     }
-    if (embed.image && embed.image.url) box.append(el("img", { className: "embed-image", src: embed.image.url, alt: "" }));
-    if (embed.thumbnail && embed.thumbnail.url) box.append(el("img", { className: "embed-thumbnail", src: embed.thumbnail.url, alt: "" }));
+    if (embed.image && embed.image.url) box.append(el("img", { className: "embed-image", src: embed.image.url, alt: embed.image.description || "" }));
+    if (embed.thumbnail && embed.thumbnail.url) box.append(el("img", { className: "embed-thumbnail", src: embed.thumbnail.url, alt: embed.thumbnail.description || "" }));
     const footer = [];
     if (embed.footer && embed.footer.text) footer.push(embed.footer.text);
     if (embed.timestamp) footer.push(messageTime(embed.timestamp));
@@ -447,7 +450,7 @@
     const box = el("div", { className: "attachments" });
     for (const file of attachments) {
       if (file.content_type.startsWith("image/")) {
-        box.append(el("a", { href: file.url, target: "_blank", rel: "noopener" }, el("img", { src: file.url, alt: file.filename, dataset: { filename: file.filename } })));
+        box.append(el("a", { href: file.url, target: "_blank", rel: "noopener" }, el("img", { src: file.url, alt: file.description || file.filename, dataset: { filename: file.filename } })));
       } else {
         const size = file.size > 1024 ? `${(file.size / 1024).toFixed(1)} KB` : `${file.size} bytes`;
         box.append(el("div", { className: "file", dataset: { filename: file.filename } }, icon("file", "file-icon"),
@@ -945,7 +948,7 @@
       body.append(renderModalField(field));
     }
     $("#modal-submit").disabled = false;
-    $("#modal-backdrop").hidden = false;
+    if ($("#modal-backdrop").hidden) A11Y.openDialog($("#modal-backdrop"), () => closeModal());
     const first = body.querySelector("input, textarea, select");
     if (first) first.focus();
   }
@@ -954,11 +957,12 @@
     const id = `m-${control.custom_id}`;
     const required = control.required !== undefined ? control.required : [COMPONENT.TEXT_INPUT, COMPONENT.STRING_SELECT].includes(control.type);
     const wrap = el("div", { className: "field" });
-    wrap.append(el("label", { for: id }, label || control.custom_id, required && control.type !== COMPONENT.CHECKBOX ? el("span", { className: "req", text: "*" }) : null));
-    if (description) wrap.append(el("div", { className: "desc", text: description }));
+    wrap.append(el("label", { for: id, id: `${id}-label` }, label || control.custom_id, required && control.type !== COMPONENT.CHECKBOX ? el("span", { className: "req", text: "*" }) : null));
+    if (description) wrap.append(el("div", { className: "desc", id: `${id}-desc`, text: description }));
+    const describedBy = description ? `${id}-desc` : undefined;
     const data = { customId: control.custom_id, kind: String(control.type) };
     if (control.type === COMPONENT.TEXT_INPUT) {
-      const props = { id, dataset: data, placeholder: control.placeholder || "", maxlength: control.max_length || undefined };
+      const props = { id, dataset: data, placeholder: control.placeholder || "", maxlength: control.max_length || undefined, "aria-describedby": describedBy, "aria-required": required ? "true" : undefined };
       const input = control.style === 2 ? el("textarea", props) : el("input", { type: "text", ...props });
       input.value = control.value || "";
       wrap.append(input);
@@ -971,7 +975,7 @@
       }
     } else if ([COMPONENT.STRING_SELECT, COMPONENT.USER_SELECT, COMPONENT.ROLE_SELECT, COMPONENT.MENTIONABLE_SELECT, COMPONENT.CHANNEL_SELECT].includes(control.type)) {
       const multi = (control.max_values || 1) > 1;
-      const select = el("select", { id, dataset: data, multiple: multi });
+      const select = el("select", { id, dataset: data, multiple: multi, "aria-describedby": describedBy, "aria-required": required ? "true" : undefined });
       if (!multi) select.append(el("option", { value: "", text: control.placeholder || "Choose…" }));
       for (const choice of selectChoices(control)) {
         const node = el("option", { value: choice.value, text: choice.label });
@@ -986,7 +990,7 @@
       if (description) wrap.append(el("div", { className: "desc", text: description }));
     } else if (control.type === COMPONENT.RADIO_GROUP || control.type === COMPONENT.CHECKBOX_GROUP) {
       const type = control.type === COMPONENT.RADIO_GROUP ? "radio" : "checkbox";
-      const group = el("div", { dataset: data, id });
+      const group = el("div", { dataset: data, id, role: type === "radio" ? "radiogroup" : "group", "aria-labelledby": `${id}-label`, "aria-describedby": describedBy });
       for (const choice of control.options || []) {
         const input = el("input", { type, name: id, value: choice.value });
         input.checked = Boolean(choice.default);
@@ -1021,13 +1025,16 @@
     event.preventDefault();
     if (!S.modal || S.busy) return;
     const spec = S.modal;
+    const controls = new Map(modalControls(spec.components).filter((f) => f.control).map((f) => [f.control.custom_id, f.control]));
+    if (!A11Y.validate($("#modal-body"), controls)) return;
     $("#modal-submit").disabled = true;
     S.busy = true;
     try {
       const values = await modalValues();
       const outcome = await api("/api/modal", { person: S.person.id, modal: spec.id, values });
       S.modal = null;
-      $("#modal-backdrop").hidden = true;
+      A11Y.closeDialog($("#modal-backdrop"), false);
+      $("#composer-input").focus();
       await handleOutcome(outcome, null);
     } catch (error) {
       $("#modal-error").textContent = error.message;
@@ -1043,8 +1050,8 @@
   function closeModal(quiet = false) {
     if (S.modal && S.person) api("/api/modal/close", { person: S.person.id, modal: S.modal.id }).catch(() => {});
     S.modal = null;
-    $("#modal-backdrop").hidden = true;
-    if (!quiet) $("#composer-input").focus();
+    A11Y.closeDialog($("#modal-backdrop"), !quiet);
+    if (!quiet && (!document.activeElement || document.activeElement === document.body)) $("#composer-input").focus();
   }
 
   // ------------------------------------------------------------------ start
@@ -1066,7 +1073,14 @@
     $("#modal").addEventListener("submit", submitModal);
     $("#modal-cancel").addEventListener("click", () => closeModal());
     $("#modal-x").addEventListener("click", () => closeModal());
-    $("#guide-toggle").addEventListener("click", () => $("#app").classList.add("no-guide"));
+    const showGuide = (shown, focus = true) => {
+      $("#app").classList.toggle("no-guide", !shown);
+      $("#guide-open").setAttribute("aria-expanded", String(shown));
+      if (focus) $(shown ? "#guide-toggle" : "#guide-open").focus();
+    };
+    if (window.matchMedia("(max-width: 1100px)").matches) showGuide(false, false);
+    $("#guide-toggle").addEventListener("click", () => showGuide(false));
+    $("#guide-open").addEventListener("click", () => showGuide($("#app").classList.contains("no-guide")));
     document.addEventListener("keydown", (event) => { if (event.key === "Escape" && S.modal) closeModal(); });
     document.addEventListener("click", (event) => {
       const spoiler = event.target.closest(".spoiler");
@@ -1083,7 +1097,11 @@
     const saved = sessionStorage.getItem("alongside-try-person");
     const person = S.people.find((p) => p.key === saved);
     if (person) await choosePerson(person);
-    else $("#welcome").hidden = false;
+    else {
+      A11Y.openDialog($("#welcome"), () => A11Y.closeDialog($("#welcome")));
+      const card = $("#people-cards button");
+      if (card) card.focus();
+    }
     setInterval(poll, POLL_MS);
   }
 
