@@ -222,6 +222,17 @@ def test_a_form_is_checked_in_the_page_and_held_by_keyboard(page: Any) -> None:
     expect(page.locator(".message").last).to_contain_text("Your receipt code")
     assert len(sent) == 1
 
+    # A spoiler is a button: Enter shows it.
+    page.locator("#composer-input").focus()
+    page.keyboard.type("That meeting was ||hard||")
+    page.keyboard.press("Enter")
+    spoiler = page.locator(".message .spoiler").last
+    expect(spoiler).to_have_attribute("role", "button")
+    spoiler.focus()
+    page.keyboard.press("Enter")
+    expect(spoiler).to_have_class(re.compile("shown"))
+    expect(spoiler).to_have_attribute("aria-expanded", "true")
+
     # The things-to-try panel can be hidden and opened again.
     page.locator("#guide-toggle").click()
     expect(page.locator("#guide")).to_be_hidden()
@@ -295,3 +306,22 @@ def test_try_in_a_browser(page: Any) -> None:
     expect(post).not_to_contain_text("Ash")
     page.screenshot(path=str(ARTIFACTS / "tryout-browser.png"))
     assert_accessible(page, "#unsaid")
+
+    # /mod setup's role menu works by keyboard alone, and focus never falls to the page.
+    page.locator('.channel[data-name="general"]').click()
+    run_command(page, "/mod setup", "mod setup")
+    page.keyboard.press("Enter")
+    picker = page.locator(".select > .current", has_text="Choose a role")
+    picker.focus()
+    page.keyboard.press("Enter")
+    expect(picker).to_have_attribute("aria-expanded", "true")
+    options = page.locator(".select .options .option")
+    expect(options.first).to_be_focused()
+    assert_accessible(page, "an open menu")
+    for _ in range(12):
+        if "Moderators" in str(page.evaluate("document.activeElement.textContent")):
+            break
+        page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    expect(page.locator(".message .embed-title", has_text="step 2").last).to_be_visible()
+    assert page.evaluate("document.activeElement !== document.body")

@@ -185,7 +185,7 @@
     const channels = names("channels");
     const roles = names("roles");
     let out = text;
-    out = out.replace(/\|\|(.+?)\|\|/gs, '<span class="spoiler" title="Spoiler: click to show">$1</span>');
+    out = out.replace(/\|\|(.+?)\|\|/gs, '<span class="spoiler" role="button" tabindex="0" aria-expanded="false" aria-label="Spoiler, press to show">$1</span>');
     out = out.replace(/\*\*(.+?)\*\*/gs, "<strong>$1</strong>");
     out = out.replace(/__(.+?)__/gs, "<u>$1</u>");
     out = out.replace(/(^|[^*\w])\*(?!\s)(.+?)\*(?!\w)/gs, "$1<em>$2</em>");
@@ -369,7 +369,16 @@
       nodes.push(node);
     }
     S.nodes = kept;
+    // Focus stays on the same control when its message is drawn again (keyboard users).
+    const had = document.activeElement && box.contains(document.activeElement) ? document.activeElement.dataset.focus : null;
     box.replaceChildren(...nodes);
+    const want = S.focusNext || had;
+    S.focusNext = null;
+    if (want) {
+      const target = [...box.querySelectorAll("[data-focus]")].find((node) => node.dataset.focus === want);
+      if (target && document.activeElement !== target) target.focus();
+      else if (!target && !document.activeElement.closest("dialog, [role=dialog]") && document.activeElement === document.body) $("#composer-input").focus();
+    }
     if (scroll || atBottom) box.scrollTop = box.scrollHeight;
   }
 
@@ -487,7 +496,7 @@
       type: "button",
       className: `btn ${style}`,
       disabled: Boolean(button.disabled),
-      dataset: { customId: button.custom_id || "", message: message.id },
+      dataset: { customId: button.custom_id || "", message: message.id, focus: `${message.id}:${button.custom_id}` },
       text: label,
       onclick: (event) => act(event.currentTarget, "/api/click", { message: message.id, custom_id: button.custom_id }, message.id),
     });
@@ -518,38 +527,53 @@
     const multi = (component.max_values || 1) > 1;
     const chosen = choices.filter((c) => c.chosen);
     const box = el("div", { className: "select", dataset: { customId: component.custom_id, message: message.id } });
-    const open = S.openSelect === `${message.id}:${component.custom_id}`;
+    const key = `${message.id}:${component.custom_id}`;
+    const open = S.openSelect === key;
+    const listId = `menu-${message.id}-${component.custom_id}`.replace(/[^\w-]/g, "_");
     const current = el("button", {
       type: "button",
       className: `current${chosen.length ? "" : " placeholder"}`,
       disabled: Boolean(component.disabled),
+      "aria-expanded": String(open),
+      "aria-controls": open ? listId : undefined,
+      dataset: { focus: key },
       text: chosen.length ? chosen.map((c) => c.label).join(", ") : (component.placeholder || "Make a selection"),
-      onclick: () => { S.openSelect = open ? null : `${message.id}:${component.custom_id}`; rerender(); },
+      onclick: () => {
+        S.openSelect = open ? null : key;
+        S.focusNext = open ? key : `${key}:0`;
+        rerender();
+      },
     });
     box.append(current);
     if (open) {
-      const list = el("div", { className: "options", role: "listbox" });
+      // Semantic controls (buttons, or checkboxes and Apply), so Tab, arrows, Enter and Space work.
+      const list = el("div", { className: "options", id: listId, role: "group", "aria-label": component.placeholder || "Options" });
       const picked = new Set(chosen.map((c) => c.value));
-      for (const choice of choices) {
-        const option = el("div", { className: `option${picked.has(choice.value) ? " chosen" : ""}`, role: "option", dataset: { value: choice.value } });
+      const send = (values) => {
+        S.openSelect = null;
+        S.focusNext = key;
+        act(current, "/api/select", { message: message.id, custom_id: component.custom_id, values }, message.id);
+      };
+      choices.forEach((choice, index) => {
+        const text = el("span", {}, el("span", { text: choice.label }), choice.desc ? el("span", { className: "desc", text: choice.desc }) : null);
+        const focus = `${key}:${index}`;
         if (multi) {
-          const check = el("input", { type: "checkbox" });
+          const check = el("input", { type: "checkbox", dataset: { focus, value: choice.value } });
           check.checked = picked.has(choice.value);
           check.addEventListener("change", () => { if (check.checked) picked.add(choice.value); else picked.delete(choice.value); });
-          option.append(check);
-          option.addEventListener("click", (event) => { if (event.target !== check) { check.checked = !check.checked; check.dispatchEvent(new Event("change")); } });
+          list.append(el("label", { className: `option${picked.has(choice.value) ? " chosen" : ""}` }, check, text));
         } else {
-          option.addEventListener("click", () => { S.openSelect = null; act(current, "/api/select", { message: message.id, custom_id: component.custom_id, values: [choice.value] }, message.id); });
+          list.append(el("button", { type: "button", className: `option${picked.has(choice.value) ? " chosen" : ""}`, "aria-pressed": String(picked.has(choice.value)), dataset: { focus, value: choice.value }, onclick: () => send([choice.value]) }, text));
         }
-        option.append(el("div", {}, el("span", { text: choice.label }), choice.desc ? el("span", { className: "desc", text: choice.desc }) : null));
-        list.append(option);
-      }
-      if (multi) {
-        list.append(el("button", { type: "button", className: "apply", text: "Apply", onclick: () => {
-          S.openSelect = null;
-          act(current, "/api/select", { message: message.id, custom_id: component.custom_id, values: [...picked] }, message.id);
-        } }));
-      }
+      });
+      if (multi) list.append(el("button", { type: "button", className: "apply", text: "Apply", onclick: () => send([...picked]) }));
+      list.addEventListener("keydown", (event) => {
+        const items = [...list.querySelectorAll("[data-focus]")];
+        const at = items.indexOf(document.activeElement);
+        if (event.key === "Escape") { event.preventDefault(); event.stopPropagation(); S.openSelect = null; S.focusNext = key; rerender(); }
+        else if (event.key === "ArrowDown" && items.length) { event.preventDefault(); items[(at + 1) % items.length].focus(); }
+        else if (event.key === "ArrowUp" && items.length) { event.preventDefault(); items[(at - 1 + items.length) % items.length].focus(); }
+      });
       box.append(list);
     }
     return box;
@@ -1056,6 +1080,13 @@
 
   // ------------------------------------------------------------------ start
 
+  function toggleSpoiler(spoiler) {
+    const shown = spoiler.classList.toggle("shown");
+    spoiler.setAttribute("aria-expanded", String(shown));
+    if (shown) spoiler.removeAttribute("aria-label");
+    else spoiler.setAttribute("aria-label", "Spoiler, press to show");
+  }
+
   async function start() {
     $("#composer-input").addEventListener("input", onComposerInput);
     $("#composer-input").addEventListener("keydown", onComposerKey);
@@ -1082,9 +1113,13 @@
     $("#guide-toggle").addEventListener("click", () => showGuide(false));
     $("#guide-open").addEventListener("click", () => showGuide($("#app").classList.contains("no-guide")));
     document.addEventListener("keydown", (event) => { if (event.key === "Escape" && S.modal) closeModal(); });
+    document.addEventListener("keydown", (event) => {
+      const spoiler = event.target.closest && event.target.closest(".spoiler");
+      if (spoiler && (event.key === "Enter" || event.key === " ")) { event.preventDefault(); toggleSpoiler(spoiler); }
+    });
     document.addEventListener("click", (event) => {
       const spoiler = event.target.closest(".spoiler");
-      if (spoiler) spoiler.classList.toggle("shown");
+      if (spoiler) toggleSpoiler(spoiler);
       const mention = event.target.closest("[data-goto]");
       if (mention && S.data && S.data.channels.some((c) => c.id === mention.dataset.goto)) goTo(mention.dataset.goto);
       if (S.openSelect && !event.target.closest(".select")) { S.openSelect = null; rerender(); }
