@@ -325,3 +325,33 @@ def test_try_in_a_browser(page: Any) -> None:
     page.keyboard.press("Enter")
     expect(page.locator(".message .embed-title", has_text="step 2").last).to_be_visible()
     assert page.evaluate("document.activeElement !== document.body")
+
+
+def test_a_phone_sized_window(page: Any) -> None:
+    from playwright.sync_api import expect
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    wide = "document.scrollingElement.scrollWidth <= innerWidth"
+    assert_accessible(page, "welcome on a phone")
+    page.locator('[data-person="ash"]').click()
+    assert page.evaluate(wide)
+    # The channel list is a drawer behind a button that says whether it is open.
+    drawer = page.get_by_role("button", name="Channels")
+    expect(drawer).to_have_attribute("aria-expanded", "false")
+    expect(page.locator('.channel[data-name="general"]')).to_be_hidden()
+    drawer.click()
+    expect(drawer).to_have_attribute("aria-expanded", "true")
+    expect(page.locator('.channel[data-name="general"]')).to_be_focused()
+    page.screenshot(path=str(ARTIFACTS / "tryout-phone-drawer.png"))
+    assert_accessible(page, "the channel drawer")
+    page.locator('.channel[data-name="unsaid"]').click()
+    expect(drawer).to_have_attribute("aria-expanded", "false")
+    expect(page.locator("#channel-name")).to_have_text("unsaid")
+    run_command(page, "/about", "about")
+    page.keyboard.press("Enter")
+    expect(page.locator(".message").last).to_contain_text("Only you can see this")
+    assert page.evaluate(wide)
+    assert_accessible(page, "#unsaid on a phone")
+    page.screenshot(path=str(ARTIFACTS / "tryout-phone.png"))

@@ -338,7 +338,14 @@
     list.replaceChildren(...nodes);
   }
 
+  function showDrawer(shown) {
+    $("#app").classList.toggle("drawer-open", shown);
+    $("#drawer-toggle").setAttribute("aria-expanded", String(shown));
+    if (shown) { const active = $("#channel-list .channel.active") || $("#channel-list .channel"); if (active) active.focus(); }
+  }
+
   async function goTo(channelId) {
+    if ($("#app").classList.contains("drawer-open")) { showDrawer(false); $("#drawer-toggle").focus(); }
     if (channelId === S.channel) return;
     exitCommandMode();
     S.channel = channelId;
@@ -1111,6 +1118,10 @@
     };
     if (window.matchMedia("(max-width: 1100px)").matches) showGuide(false, false);
     $("#guide-toggle").addEventListener("click", () => showGuide(false));
+    $("#drawer-toggle").addEventListener("click", () => showDrawer(!$("#app").classList.contains("drawer-open")));
+    document.addEventListener("keydown", (event) => {
+      if (event.key === "Escape" && $("#app").classList.contains("drawer-open")) { showDrawer(false); $("#drawer-toggle").focus(); }
+    });
     $("#guide-open").addEventListener("click", () => showGuide($("#app").classList.contains("no-guide")));
     document.addEventListener("keydown", (event) => { if (event.key === "Escape" && S.modal) closeModal(); });
     document.addEventListener("keydown", (event) => {
