@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import os
 import re
+import shlex
 import signal
 import subprocess
 import sys
@@ -412,3 +413,38 @@ def test_the_command_starts_serves_and_stops_cleanly(tmp_path: Path) -> None:
     assert "Unclosed" not in err
     assert "Task was destroyed" not in err
     assert not list(tmp_path.glob("**/*.db")), "the temporary database outlived the run"
+
+
+def test_the_command_opens_the_page_in_a_browser_unless_told_not_to(tmp_path: Path) -> None:
+    record = tmp_path / "opened.txt"
+    script = f"import sys, pathlib; pathlib.Path({str(record)!r}).write_text(sys.argv[1])"
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "PYTHONPATH": str(PROJECT_ROOT),
+        "HOME": str(tmp_path),
+        "TMPDIR": str(tmp_path),
+        # webbrowser runs $BROWSER (with %s) and waits for it: a stand-in browser.
+        "BROWSER": f"{shlex.quote(sys.executable)} -c {shlex.quote(script)} %s",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "try", "--port", "0"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        lines = [process.stdout.readline() for _ in range(5)]
+        match = re.search(r"http://127\.0\.0\.1:\d+/", "".join(lines))
+        assert match, lines
+        assert "Opened it in your web browser." in lines[-1]
+        assert record.read_text() == match[0]
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert process.returncode == 0, err
