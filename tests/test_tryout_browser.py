@@ -174,6 +174,16 @@ def test_a_form_is_checked_in_the_page_and_held_by_keyboard(page: Any) -> None:
     expect(page.locator("#composer-input")).to_be_focused()
     assert_accessible(page, "#general")
 
+    # "/" alone lists every top-level command (more than 25 leaves), /unsaid and /support too.
+    page.keyboard.type("/")
+    for group in ("about", "unsaid", "support", "mydata"):
+        expect(page.locator(f'.popup-item[data-path="{group}"]')).to_be_visible()
+    page.locator('.popup-item[data-path="unsaid"]').dispatch_event("mousedown")
+    expect(page.locator("#composer-input")).to_have_value("/unsaid ")
+    expect(page.locator('.popup-item[data-path="unsaid share"]')).to_be_visible()
+    page.keyboard.press("Control+a")
+    page.keyboard.press("Backspace")
+
     # Keyboard alone: type the command, Enter to pick it, Enter to send; the form opens focused.
     sent: list[str] = []
     page.on("request", lambda r: sent.append(r.url) if r.url.endswith("/api/modal") else None)

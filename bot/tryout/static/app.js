@@ -692,8 +692,31 @@
     const needle = typed.trim().toLowerCase();
     const starts = S.commands.filter((c) => c.path.startsWith(needle));
     const within = S.commands.filter((c) => !c.path.startsWith(needle) && c.path.includes(needle));
-    const items = [...starts, ...within].slice(0, 25).map((c) => ({ label: `/${c.path}`, desc: c.description, path: c.path, command: c }));
-    showPopup(needle ? `Commands matching /${needle}` : "Commands", items, (item) => enterCommandMode(item.command), "No commands match");
+    const matches = [...starts, ...within];
+    // Like Discord: more than a screenful shows each top-level command once; picking one lists
+    // its subcommands, so every command can be found (not only the first 25).
+    const grouped = matches.length > 25 && !needle.includes(" ");
+    const items = grouped ? commandGroups(matches) : matches.slice(0, 25).map((c) => ({ label: `/${c.path}`, desc: c.description, path: c.path, command: c }));
+    const pick = (item) => {
+      if (!item.group) { enterCommandMode(item.command); return; }
+      const input = $("#composer-input");
+      input.value = `/${item.group} `;
+      input.focus();
+      showCommandPopup(`${item.group} `);
+    };
+    showPopup(needle ? `Commands matching /${needle}` : "Commands", items, pick, "No commands match");
+  }
+
+  function commandGroups(commands) {
+    const groups = new Map();
+    for (const command of commands) {
+      const top = command.path.split(" ")[0];
+      if (!groups.has(top)) groups.set(top, []);
+      groups.get(top).push(command);
+    }
+    return [...groups].map(([top, members]) => (members.length === 1 && members[0].path === top
+      ? { label: `/${top}`, desc: members[0].description, path: top, command: members[0] }
+      : { label: `/${top} …`, desc: `${members.length} commands: ${members.map((c) => c.path.slice(top.length + 1)).join(", ")}`, path: top, group: top }));
   }
 
   function enterCommandMode(command) {
