@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import os
 import re
 import shlex
@@ -286,6 +287,18 @@ async def test_feeds_stay_on_this_computer(demo: Demo) -> None:
     await demo.slash("mo", "mod feeds test", url=demo.world.feed.url)
     previewed = (await demo.messages("mo"))[-1]
     assert "Voices Alongside (demo blog)" in str(previewed)
+
+
+async def test_mod_status_counts_next_runs_from_the_demo_clock(demo: Demo) -> None:
+    await demo.post("/api/advance", {"minutes": 24 * 60})
+    await demo.slash("mo", "mod status")
+    status = (await demo.messages("mo"))[-1]
+    text = status["content"] + json.dumps(status["embeds"])
+    runs = [int(stamp) for stamp in re.findall(r"<t:(\d+):R>", text)]
+    assert runs, text
+    now = demo.world.clock.now().timestamp()
+    # Every job's next run is ahead of the demo's clock, not "last week" by the real one.
+    assert all(now < run <= now + 8 * 24 * 3600 for run in runs), (now, runs)
 
 
 async def test_plain_messages_and_mistakes(demo: Demo) -> None:
