@@ -243,6 +243,17 @@ def test_a_form_is_checked_in_the_page_and_held_by_keyboard(page: Any) -> None:
     expect(spoiler).to_have_class(re.compile("shown"))
     expect(spoiler).to_have_attribute("aria-expanded", "true")
 
+    # ">>>" quotes the rest of the message; <t:…> shows a date, as in Discord.
+    page.locator("#composer-input").focus()
+    page.keyboard.type(">>> Said on <t:1767225600:D>")
+    page.keyboard.press("Shift+Enter")
+    page.keyboard.type("and **still** true")
+    page.keyboard.press("Enter")
+    quote = page.locator(".message").last.locator("blockquote")
+    expect(quote).to_have_count(2)
+    expect(quote.first).to_have_text("Said on 1 January 2026")
+    expect(quote.last.locator("strong")).to_have_text("still")
+
     # The things-to-try panel can be hidden and opened again.
     page.locator("#guide-toggle").click()
     expect(page.locator("#guide")).to_be_hidden()
@@ -305,11 +316,14 @@ def test_try_in_a_browser(page: Any) -> None:
     page.screenshot(path=str(ARTIFACTS / "tryout-review.png"))
     assert_accessible(page, "#moderators")
     review.locator("button.btn", has_text=re.compile(r"^Approve$")).click()
-    expect(page.locator(".message").last).to_contain_text("Approved and posted")
+    approved = page.locator(".message").last
+    expect(approved).to_contain_text("Approved and posted")
 
-    # Everyone can read it in #unsaid, posted by Alongside, with a thread for replies.
-    page.locator('.channel[data-name="unsaid"]').click()
+    # Its link opens the post here, in #unsaid (not discord.com), where everyone can read it.
+    approved.locator('a[href^="https://discord.com/channels/"]').first.click()
+    expect(page.locator("#channel-name")).to_have_text("unsaid")
     post = page.locator(".message", has=page.locator(".embed-title", has_text="Unsaid #1"))
+    expect(post).to_be_focused()
     expect(post).to_contain_text(WORDS)
     expect(post.locator(".author")).to_have_text("Alongside")
     expect(post.locator(".thread-box")).to_contain_text("Unsaid #1: responses")

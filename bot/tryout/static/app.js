@@ -211,7 +211,12 @@
     const lines = text.split("\n");
     const html = [];
     let list = null;
-    for (const line of lines) {
+    let quoteAll = false;
+    for (const raw of lines) {
+      let line = raw;
+      const rest = line.match(/^&gt;&gt;&gt; ?(.*)$/);
+      if (rest && !quoteAll) { quoteAll = true; line = rest[1]; }
+      if (quoteAll) { html.push(`<blockquote>${inline(line) || "&nbsp;"}</blockquote>`); continue; }
       const item = line.match(/^\s*[-*] (.*)$/);
       if (item) {
         if (!list) { list = []; }
@@ -402,7 +407,9 @@
     if (message.interaction) {
       row.append(el("div", { className: "context" }, "↱ ", el("b", { text: message.interaction.user }), ` used `, el("span", { className: "mention", text: `/${message.interaction.command || "a command"}` })));
     } else if (message.reference) {
-      row.append(el("div", { className: "reply-ref", text: `↱ ${message.reference.author}: ${message.reference.content}` }));
+      // Discord draws the replied-to line as one line of markdown (names, times), never raw markup.
+      const line = String(message.reference.content || "").split("\n")[0];
+      row.append(el("div", { className: "reply-ref" }, "↱ ", el("b", { text: message.reference.author }), ": ", el("span", { html: inline(escapeHtml(line)) })));
     }
     const body = el("div", { className: "body" });
     const meta = el("div", { className: "meta" }, el("span", { className: "author", text: message.author.name }));
@@ -1110,6 +1117,27 @@
 
   // ------------------------------------------------------------------ start
 
+  // A discord.com message link opens that message here, as Discord's client does.
+  function openJump(href) {
+    const match = href.match(/^https:\/\/discord\.com\/channels\/\d+\/(\d+)(?:\/(\d+))?/);
+    if (!match || !S.data || !S.data.channels.some((c) => c.id === match[1])) return false;
+    S.jumpTo = match[2] || null;
+    if (match[1] === S.channel) showJump();
+    else goTo(match[1]).then(() => showJump()).catch(() => {});
+    return true;
+  }
+
+  function showJump() {
+    if (!S.jumpTo) return;
+    const node = document.querySelector(`#messages [data-id="${CSS.escape(S.jumpTo)}"]`);
+    S.jumpTo = null;
+    if (!node) return;
+    node.classList.add("jumped");
+    node.setAttribute("tabindex", "-1");
+    node.scrollIntoView({ block: "center" });
+    node.focus();
+  }
+
   function toggleSpoiler(spoiler) {
     const shown = spoiler.classList.toggle("shown");
     spoiler.setAttribute("aria-expanded", String(shown));
@@ -1154,6 +1182,8 @@
     document.addEventListener("click", (event) => {
       const spoiler = event.target.closest(".spoiler");
       if (spoiler) toggleSpoiler(spoiler);
+      const jump = event.target.closest('a[href^="https://discord.com/channels/"]');
+      if (jump && openJump(jump.getAttribute("href"))) event.preventDefault();
       const mention = event.target.closest("[data-goto]");
       if (mention && S.data && S.data.channels.some((c) => c.id === mention.dataset.goto)) goTo(mention.dataset.goto);
       if (S.openSelect && !event.target.closest(".select")) { S.openSelect = null; rerender(); }
