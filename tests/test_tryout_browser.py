@@ -178,6 +178,11 @@ def test_a_form_is_checked_in_the_page_and_held_by_keyboard(page: Any) -> None:
     page.keyboard.type("/")
     for group in ("about", "unsaid", "support", "mydata"):
         expect(page.locator(f'.popup-item[data-path="{group}"]')).to_be_visible()
+    composer = page.locator("#composer-input")
+    expect(composer).to_have_attribute("aria-activedescendant", "popup-item-0")
+    page.keyboard.press("ArrowDown")
+    expect(composer).to_have_attribute("aria-activedescendant", "popup-item-1")
+    assert_accessible(page, "the command list")
     page.locator('.popup-item[data-path="unsaid"]').dispatch_event("mousedown")
     expect(page.locator("#composer-input")).to_have_value("/unsaid ")
     expect(page.locator('.popup-item[data-path="unsaid share"]')).to_be_visible()

@@ -664,17 +664,32 @@
       nodes.push(el("div", {
         className: `popup-item${index === 0 ? " active" : ""}`,
         role: "option",
+        id: `popup-item-${index}`,
+        "aria-selected": String(index === 0),
         dataset: { index: String(index), value: item.value === undefined ? "" : String(item.value), path: item.path || "" },
         onmousedown: (event) => { event.preventDefault(); pickPopup(index); },
       }, el("span", { className: "name", text: item.label }), item.desc ? el("span", { className: "desc", text: item.desc }) : null));
     });
     box.replaceChildren(...nodes);
+    box.setAttribute("role", "listbox");
+    box.setAttribute("aria-label", title);
     box.hidden = false;
+    pointAt(items.length ? "popup-item-0" : null);
+  }
+
+  // Screen readers follow the highlighted suggestion while focus stays in the text box.
+  function pointAt(id) {
+    for (const node of document.querySelectorAll("#composer-input, #option-fields input")) {
+      node.setAttribute("aria-controls", "popup");
+      if (id && node === document.activeElement) node.setAttribute("aria-activedescendant", id);
+      else node.removeAttribute("aria-activedescendant");
+    }
   }
 
   function hidePopup() {
     S.popup = null;
     $("#popup").hidden = true;
+    pointAt(null);
   }
 
   function movePopup(step) {
@@ -682,8 +697,10 @@
     S.popup.index = (S.popup.index + step + S.popup.items.length) % S.popup.items.length;
     document.querySelectorAll("#popup .popup-item").forEach((node, index) => {
       node.classList.toggle("active", index === S.popup.index);
+      node.setAttribute("aria-selected", String(index === S.popup.index));
       if (index === S.popup.index) node.scrollIntoView({ block: "nearest" });
     });
+    pointAt(`popup-item-${S.popup.index}`);
   }
 
   function pickPopup(index = S.popup ? S.popup.index : 0) {
