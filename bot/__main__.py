@@ -62,7 +62,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     try_cmd.add_argument(
         "--no-browser",
         action="store_true",
-        help="only print the address (the default: Alongside never opens a browser itself)",
+        help="only print the address; don't open it in your web browser",
     )
     args = parser.parse_args(argv)
     if args.command is None:
@@ -174,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "try":
         from bot.tryout import main as try_main
 
-        return try_main(port=args.port, keep=args.keep)
+        return try_main(port=args.port, keep=args.keep, browser=not args.no_browser)
     load_dotenv(find_dotenv(usecwd=True))
     needs_token = args.command in ("run", "sync", "check")
     try:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import base64
+import json
 import os
 import re
+import shlex
 import signal
 import subprocess
 import sys
@@ -206,6 +208,9 @@ async def test_checkin_form_chart_and_export_are_private_files(demo: Demo) -> No
     [picture] = chart["attachments"]
     assert picture["content_type"] == "image/png"
     assert chart["embeds"][0]["image"]["url"] == picture["url"]
+    # The words the bot sent with the picture reach a screen reader as its alt text.
+    assert picture["description"]
+    assert chart["embeds"][0]["image"]["description"] == picture["description"]
     response = await demo.client.get(picture["url"])
     assert response.status == 200
     assert (await response.read()).startswith(PNG)
@@ -282,6 +287,18 @@ async def test_feeds_stay_on_this_computer(demo: Demo) -> None:
     await demo.slash("mo", "mod feeds test", url=demo.world.feed.url)
     previewed = (await demo.messages("mo"))[-1]
     assert "Voices Alongside (demo blog)" in str(previewed)
+
+
+async def test_mod_status_counts_next_runs_from_the_demo_clock(demo: Demo) -> None:
+    await demo.post("/api/advance", {"minutes": 24 * 60})
+    await demo.slash("mo", "mod status")
+    status = (await demo.messages("mo"))[-1]
+    text = status["content"] + json.dumps(status["embeds"])
+    runs = [int(stamp) for stamp in re.findall(r"<t:(\d+):R>", text)]
+    assert runs, text
+    now = demo.world.clock.now().timestamp()
+    # Every job's next run is ahead of the demo's clock, not "last week" by the real one.
+    assert all(now < run <= now + 8 * 24 * 3600 for run in runs), (now, runs)
 
 
 async def test_plain_messages_and_mistakes(demo: Demo) -> None:
@@ -409,3 +426,38 @@ def test_the_command_starts_serves_and_stops_cleanly(tmp_path: Path) -> None:
     assert "Unclosed" not in err
     assert "Task was destroyed" not in err
     assert not list(tmp_path.glob("**/*.db")), "the temporary database outlived the run"
+
+
+def test_the_command_opens_the_page_in_a_browser_unless_told_not_to(tmp_path: Path) -> None:
+    record = tmp_path / "opened.txt"
+    script = f"import sys, pathlib; pathlib.Path({str(record)!r}).write_text(sys.argv[1])"
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "PYTHONPATH": str(PROJECT_ROOT),
+        "HOME": str(tmp_path),
+        "TMPDIR": str(tmp_path),
+        # webbrowser runs $BROWSER (with %s) and waits for it: a stand-in browser.
+        "BROWSER": f"{shlex.quote(sys.executable)} -c {shlex.quote(script)} %s",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "try", "--port", "0"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        lines = [process.stdout.readline() for _ in range(5)]
+        match = re.search(r"http://127\.0\.0\.1:\d+/", "".join(lines))
+        assert match, lines
+        assert "Opened it in your web browser." in lines[-1]
+        assert record.read_text() == match[0]
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert process.returncode == 0, err

@@ -130,6 +130,144 @@ def run_command(page: Any, typed: str, path: str) -> None:
     composer.press("Enter")
 
 
+def assert_accessible(page: Any, screen: str) -> None:
+    """axe-core (bundled by axe-playwright-python) finds nothing serious or critical here."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    bad = [
+        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v.get("impact") in ("serious", "critical")
+    ]
+    assert not bad, f"{screen}: {bad}"
+
+
+def focused(page: Any) -> str:
+    """The id (or tag) of whatever has keyboard focus."""
+    return str(page.evaluate("document.activeElement.id || document.activeElement.tagName"))
+
+
+def tab_to(page: Any, element_id: str) -> None:
+    """Press Tab until the element has focus (a handful of presses at most)."""
+    for _ in range(8):
+        if focused(page) == element_id:
+            return
+        page.keyboard.press("Tab")
+    assert focused(page) == element_id
+
+
+def test_a_form_is_checked_in_the_page_and_held_by_keyboard(page: Any) -> None:
+    from playwright.sync_api import expect
+
+    # The welcome is a dialog: focus starts on the first person, and Tab stays inside it.
+    welcome = page.get_by_role("dialog", name="Try Alongside")
+    expect(welcome).to_be_visible()
+    assert_accessible(page, "welcome")
+    expect(page.locator("#people-cards button").first).to_be_focused()
+    for _ in range(6):
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.closest('#welcome') !== null")
+    page.locator('[data-person="ash"]').focus()
+    page.keyboard.press("Enter")
+    expect(welcome).to_be_hidden()
+    expect(page.locator("#composer-input")).to_be_focused()
+    assert_accessible(page, "#general")
+
+    # "/" alone lists every top-level command (more than 25 leaves), /unsaid and /support too.
+    page.keyboard.type("/")
+    for group in ("about", "unsaid", "support", "mydata"):
+        expect(page.locator(f'.popup-item[data-path="{group}"]')).to_be_visible()
+    composer = page.locator("#composer-input")
+    expect(composer).to_have_attribute("aria-activedescendant", "popup-item-0")
+    page.keyboard.press("ArrowDown")
+    expect(composer).to_have_attribute("aria-activedescendant", "popup-item-1")
+    assert_accessible(page, "the command list")
+    page.locator('.popup-item[data-path="unsaid"]').dispatch_event("mousedown")
+    expect(page.locator("#composer-input")).to_have_value("/unsaid ")
+    expect(page.locator('.popup-item[data-path="unsaid share"]')).to_be_visible()
+    page.keyboard.press("Control+a")
+    page.keyboard.press("Backspace")
+
+    # Keyboard alone: type the command, Enter to pick it, Enter to send; the form opens focused.
+    sent: list[str] = []
+    page.on("request", lambda r: sent.append(r.url) if r.url.endswith("/api/modal") else None)
+    page.keyboard.type("/unsaid share")
+    page.locator('.popup-item[data-path="unsaid share"]').wait_for()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")
+    form = page.get_by_role("dialog", name="Share anonymously")
+    expect(form).to_be_visible()
+    body = page.locator('[data-custom-id="body"]')
+    expect(body).to_be_focused()
+    assert_accessible(page, "the share form")
+
+    # Submitted empty: the page says so beside the field and nothing reaches the bot.
+    tab_to(page, "modal-submit")
+    page.keyboard.press("Enter")
+    expect(form).to_be_visible()
+    expect(body).to_have_attribute("aria-invalid", "true")
+    problem = page.locator("#m-body-error")
+    expect(problem).to_have_text(re.compile("needs an answer"))
+    assert "m-body-error" in (body.get_attribute("aria-describedby") or "")
+    expect(body).to_be_focused()
+    assert sent == []
+    assert_accessible(page, "the share form with a problem")
+
+    # Escape closes it and focus returns to the message box; open it again, fill it, send it.
+    page.keyboard.press("Escape")
+    expect(form).to_be_hidden()
+    expect(page.locator("#composer-input")).to_be_focused()
+    page.keyboard.type("/unsaid share")
+    page.locator('.popup-item[data-path="unsaid share"]').wait_for()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")
+    expect(body).to_be_focused()
+    page.keyboard.type("  ")
+    tab_to(page, "modal-submit")
+    page.keyboard.press("Enter")
+    expect(problem).to_be_visible()
+    body.focus()
+    page.keyboard.type(WORDS)
+    expect(body).to_have_value("  " + WORDS)  # what was typed is kept
+    expect(problem).to_be_hidden()
+    tab_to(page, "modal-submit")
+    page.keyboard.press("Enter")
+    expect(form).to_be_hidden()
+    expect(page.locator(".message").last).to_contain_text("Your receipt code")
+    assert len(sent) == 1
+
+    # A spoiler is a button: Enter shows it.
+    page.locator("#composer-input").focus()
+    page.keyboard.type("That meeting was ||hard||")
+    page.keyboard.press("Enter")
+    spoiler = page.locator(".message .spoiler").last
+    expect(spoiler).to_have_attribute("role", "button")
+    spoiler.focus()
+    page.keyboard.press("Enter")
+    expect(spoiler).to_have_class(re.compile("shown"))
+    expect(spoiler).to_have_attribute("aria-expanded", "true")
+
+    # ">>>" quotes the rest of the message; <t:…> shows a date, as in Discord.
+    page.locator("#composer-input").focus()
+    page.keyboard.type(">>> Said on <t:1767225600:D>")
+    page.keyboard.press("Shift+Enter")
+    page.keyboard.type("and **still** true")
+    page.keyboard.press("Enter")
+    quote = page.locator(".message").last.locator("blockquote")
+    expect(quote).to_have_count(2)
+    expect(quote.first).to_have_text("Said on 1 January 2026")
+    expect(quote.last.locator("strong")).to_have_text("still")
+
+    # The things-to-try panel can be hidden and opened again.
+    page.locator("#guide-toggle").click()
+    expect(page.locator("#guide")).to_be_hidden()
+    expect(page.locator("#guide-open")).to_have_attribute("aria-expanded", "false")
+    page.locator("#guide-open").click()
+    expect(page.locator("#guide")).to_be_visible()
+    assert_accessible(page, "#general after sharing")
+
+
 def test_try_in_a_browser(page: Any) -> None:
     from playwright.sync_api import expect
 
@@ -169,6 +307,7 @@ def test_try_in_a_browser(page: Any) -> None:
     expect(receipt).to_contain_text("Your receipt code")
     expect(receipt).to_contain_text("Only you can see this")
 
+    assert_accessible(page, "#general with a receipt")
     # The shuffled batch leaves on the half hour, at least two minutes after the submission.
     for minutes in ("30", "5"):
         page.locator(f'[data-advance="{minutes}"]').click()
@@ -180,14 +319,68 @@ def test_try_in_a_browser(page: Any) -> None:
     expect(review).to_contain_text(WORDS)
     expect(review).not_to_contain_text("Ash")
     page.screenshot(path=str(ARTIFACTS / "tryout-review.png"))
+    assert_accessible(page, "#moderators")
     review.locator("button.btn", has_text=re.compile(r"^Approve$")).click()
-    expect(page.locator(".message").last).to_contain_text("Approved and posted")
+    approved = page.locator(".message").last
+    expect(approved).to_contain_text("Approved and posted")
 
-    # Everyone can read it in #unsaid, posted by Alongside, with a thread for replies.
-    page.locator('.channel[data-name="unsaid"]').click()
+    # Its link opens the post here, in #unsaid (not discord.com), where everyone can read it.
+    approved.locator('a[href^="https://discord.com/channels/"]').first.click()
+    expect(page.locator("#channel-name")).to_have_text("unsaid")
     post = page.locator(".message", has=page.locator(".embed-title", has_text="Unsaid #1"))
+    expect(post).to_be_focused()
     expect(post).to_contain_text(WORDS)
     expect(post.locator(".author")).to_have_text("Alongside")
     expect(post.locator(".thread-box")).to_contain_text("Unsaid #1: responses")
     expect(post).not_to_contain_text("Ash")
     page.screenshot(path=str(ARTIFACTS / "tryout-browser.png"))
+    assert_accessible(page, "#unsaid")
+
+    # /mod setup's role menu works by keyboard alone, and focus never falls to the page.
+    page.locator('.channel[data-name="general"]').click()
+    run_command(page, "/mod setup", "mod setup")
+    page.keyboard.press("Enter")
+    picker = page.locator(".select > .current", has_text="Choose a role")
+    picker.focus()
+    page.keyboard.press("Enter")
+    expect(picker).to_have_attribute("aria-expanded", "true")
+    options = page.locator(".select .options .option")
+    expect(options.first).to_be_focused()
+    assert_accessible(page, "an open menu")
+    for _ in range(12):
+        if "Moderators" in str(page.evaluate("document.activeElement.textContent")):
+            break
+        page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    expect(page.locator(".message .embed-title", has_text="step 2").last).to_be_visible()
+    assert page.evaluate("document.activeElement !== document.body")
+
+
+def test_a_phone_sized_window(page: Any) -> None:
+    from playwright.sync_api import expect
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    wide = "document.scrollingElement.scrollWidth <= innerWidth"
+    assert_accessible(page, "welcome on a phone")
+    page.locator('[data-person="ash"]').click()
+    assert page.evaluate(wide)
+    # The channel list is a drawer behind a button that says whether it is open.
+    drawer = page.get_by_role("button", name="Channels")
+    expect(drawer).to_have_attribute("aria-expanded", "false")
+    expect(page.locator('.channel[data-name="general"]')).to_be_hidden()
+    drawer.click()
+    expect(drawer).to_have_attribute("aria-expanded", "true")
+    expect(page.locator('.channel[data-name="general"]')).to_be_focused()
+    page.screenshot(path=str(ARTIFACTS / "tryout-phone-drawer.png"))
+    assert_accessible(page, "the channel drawer")
+    page.locator('.channel[data-name="unsaid"]').click()
+    expect(drawer).to_have_attribute("aria-expanded", "false")
+    expect(page.locator("#channel-name")).to_have_text("unsaid")
+    run_command(page, "/about", "about")
+    page.keyboard.press("Enter")
+    expect(page.locator(".message").last).to_contain_text("Only you can see this")
+    assert page.evaluate(wide)
+    assert_accessible(page, "#unsaid on a phone")
+    page.screenshot(path=str(ARTIFACTS / "tryout-phone.png"))

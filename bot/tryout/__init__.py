@@ -21,7 +21,7 @@ def extra_installed() -> bool:
     return importlib.util.find_spec("simcord") is not None
 
 
-def main(*, port: int, keep: Path | None) -> int:
+def main(*, port: int, keep: Path | None, browser: bool = False) -> int:
     """Run the demo until Ctrl-C; return the process's exit status."""
     if not 0 <= port <= 65535:
         print(
@@ -34,4 +34,4 @@ def main(*, port: int, keep: Path | None) -> int:
         return 2
     from bot.tryout.runner import run
 
-    return run(port=port, keep=keep)
+    return run(port=port, keep=keep, browser=browser)

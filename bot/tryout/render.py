@@ -147,12 +147,14 @@ def message_json(world: DemoWorld, message: Any, person: Person) -> dict[str, An
             "filename": item.get("filename", "file"),
             "content_type": item.get("content_type") or "application/octet-stream",
             "size": item.get("size", 0),
+            "description": item.get("description") or "",
             "url": file_url(person, message.channel_id, message.id, index),
         }
         for index, item in enumerate(message.attachments)
     ]
     by_name = {item["filename"]: item["url"] for item in attachments}
-    embeds = [_embed(embed, by_name) for embed in message.embeds]
+    alt_by_url = {item["url"]: item["description"] for item in attachments}
+    embeds = [_embed(embed, by_name, alt_by_url) for embed in message.embeds]
     shown_in_embeds = {
         str((embed.get(key) or {}).get("url") or "")
         for embed in embeds
@@ -229,15 +231,16 @@ def _reference(world: DemoWorld, reference: dict[str, Any]) -> dict[str, Any] | 
     return {"author": _user_name(world, target.author_id), "content": text[:120]}
 
 
-def _embed(embed: dict[str, Any], files: dict[str, str]) -> dict[str, Any]:
-    """An embed, with `attachment://name` pointing at the message's own file."""
+def _embed(embed: dict[str, Any], files: dict[str, str], alts: dict[str, str]) -> dict[str, Any]:
+    """An embed, with `attachment://name` pointing at the message's own file (and its alt text)."""
     shown = dict(embed)
     for key in ("image", "thumbnail"):
         part = shown.get(key)
         if isinstance(part, dict):
             url = str(part.get("url") or "")
             if url.startswith("attachment://"):
-                shown[key] = {**part, "url": files.get(url.removeprefix("attachment://"), "")}
+                local = files.get(url.removeprefix("attachment://"), "")
+                shown[key] = {**part, "url": local, "description": alts.get(local, "")}
             elif not url.startswith("/api/file"):
                 # Offline: a remote image can't load, so show nothing rather than a broken one.
                 shown[key] = None

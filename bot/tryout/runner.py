@@ -11,6 +11,7 @@ import signal
 import sqlite3
 import sys
 import tempfile
+import webbrowser
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -60,10 +61,10 @@ def database_path(keep: Path | None) -> Iterator[Path]:
         yield Path(folder) / DEMO_DATABASE
 
 
-def run(*, port: int, keep: Path | None) -> int:
+def run(*, port: int, keep: Path | None, browser: bool = False) -> int:
     """Serve the demo until SIGINT or SIGTERM; return the exit status."""
     try:
-        asyncio.run(serve(port=port, keep=keep))
+        asyncio.run(serve(port=port, keep=keep, browser=browser))
     except ConfigError as error:
         for problem in error.problems:
             print(f"alongside: {problem}", file=sys.stderr)
@@ -73,7 +74,7 @@ def run(*, port: int, keep: Path | None) -> int:
     return 0
 
 
-async def serve(*, port: int, keep: Path | None) -> None:
+async def serve(*, port: int, keep: Path | None, browser: bool = False) -> None:
     """Start everything, print the address, wait for a signal, then stop in order."""
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
@@ -84,13 +85,15 @@ async def serve(*, port: int, keep: Path | None) -> None:
             settings = demo_settings(path)
             configure_logging(settings)
             with run_lock(path):
-                await _run(settings, port, keep, stop)
+                await _run(settings, port, keep, stop, browser)
     finally:
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(signum)
 
 
-async def _run(settings: Settings, port: int, keep: Path | None, stop: asyncio.Event) -> None:
+async def _run(
+    settings: Settings, port: int, keep: Path | None, stop: asyncio.Event, browser: bool
+) -> None:
     path = settings.database_path
     existed = path.exists() and path.stat().st_size > 0
     db = await Database.open(path)
@@ -117,6 +120,8 @@ async def _run(settings: Settings, port: int, keep: Path | None, stop: asyncio.E
                     ) from None
                 url = f"http://127.0.0.1:{_port(runner)}/"
                 _announce(url, keep, settings.database_path)
+                if browser:
+                    await asyncio.to_thread(_open_browser, url)
                 await stop.wait()
                 print("Stopping Alongside…", flush=True)
             finally:
@@ -141,6 +146,20 @@ def _port(runner: web.AppRunner) -> int:
         if isinstance(address, tuple) and len(address) >= 2:
             return int(address[1])
     raise ConfigError(["The demo's web server is not listening."])
+
+
+def _open_browser(url: str) -> None:
+    """Open the page in the person's web browser, or say how to when there is none."""
+    try:
+        opened = webbrowser.open(url)
+    except webbrowser.Error:
+        opened = False
+    print(
+        "Opened it in your web browser."
+        if opened
+        else "No web browser could be opened here: open the address above yourself.",
+        flush=True,
+    )
 
 
 def _announce(url: str, keep: Path | None, database: Path) -> None:

@@ -27,7 +27,7 @@ from bot.tryout.world import DemoWorld
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
-STATIC = ("index.html", "app.js", "style.css", "icon.svg")
+STATIC = ("index.html", "a11y.js", "app.js", "style.css", "icon.svg")
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost")
 MAX_BODY = 12 * 1024 * 1024  # attachments travel as base64 in JSON
 SECURITY_HEADERS = {

@@ -17,6 +17,7 @@ from typing import Any
 
 import discord
 import simcord
+from apscheduler.triggers.interval import IntervalTrigger
 from simcord.backend.access import channel_accessible
 from simcord.results import ResponseMessage
 
@@ -568,6 +569,7 @@ class DemoWorld:
                     await target()
                 except Exception:
                     log.exception("The %s tick %s failed", cog_name, dotted)
+        align_jobs(self.services, self.clock.now())
 
     # ------------------------------------------------------------------ helpers
 
@@ -611,6 +613,19 @@ class _Operation:
             self._world.lock.release()
         if isinstance(exc, simcord.SetupError | simcord.BackendError | simcord.OptionError):
             raise DemoError(str(exc)) from exc
+
+
+def align_jobs(services: Services, now: datetime) -> None:
+    """Count each held job's next run from the demo's clock, so `/mod status` tells demo time."""
+    aps = services.scheduler._aps
+    for job in aps.get_jobs():
+        trigger = job.trigger
+        if isinstance(trigger, IntervalTrigger):
+            next_run: datetime | None = now + trigger.interval
+        else:
+            next_run = trigger.get_next_fire_time(None, now)
+        if next_run is not None:
+            job.modify(next_run_time=next_run)
 
 
 def hold_scheduler(services: Services) -> None:

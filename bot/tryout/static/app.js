@@ -1,5 +1,7 @@
 // The page for `python -m bot try`: a small Discord-like client over the demo's JSON API.
 // Plain JavaScript, no build step, nothing fetched from the internet.
+// Longer than the house's ~400 lines: it is one closure over shared page state (S), and splitting
+// it into ES modules is a separate piece of work; new code goes to its own files (a11y.js).
 "use strict";
 
 (() => {
@@ -34,6 +36,7 @@
   // ------------------------------------------------------------------ helpers
 
   const $ = (selector, root = document) => root.querySelector(selector);
+  const A11Y = window.AlongsideA11y;
 
   function el(tag, props = {}, ...children) {
     const node = document.createElement(tag);
@@ -187,7 +190,7 @@
       held.push(ch);
       return `\uE000${held.length - 1}\uE001`;
     });
-    out = out.replace(/\|\|(.+?)\|\|/gs, '<span class="spoiler" title="Spoiler: click to show">$1</span>');
+    out = out.replace(/\|\|(.+?)\|\|/gs, '<span class="spoiler" role="button" tabindex="0" aria-expanded="false" aria-label="Spoiler, press to show">$1</span>');
     out = out.replace(/\*\*(.+?)\*\*/gs, "<strong>$1</strong>");
     out = out.replace(/__(.+?)__/gs, "<u>$1</u>");
     out = out.replace(/(^|[^*\w])\*(?!\s)(.+?)\*(?!\w)/gs, "$1<em>$2</em>");
@@ -213,7 +216,12 @@
     const lines = text.split("\n");
     const html = [];
     let list = null;
-    for (const line of lines) {
+    let quoteAll = false;
+    for (const raw of lines) {
+      let line = raw;
+      const rest = line.match(/^&gt;&gt;&gt; ?(.*)$/);
+      if (rest && !quoteAll) { quoteAll = true; line = rest[1]; }
+      if (quoteAll) { html.push(`<blockquote>${inline(line) || "&nbsp;"}</blockquote>`); continue; }
       const item = line.match(/^\s*[-*] (.*)$/);
       if (item) {
         if (!list) { list = []; }
@@ -256,7 +264,7 @@
     $("#person-select").value = person.id;
     $("#me-avatar").textContent = person.name.charAt(0);
     $("#me-avatar").className = `avatar ${colourClass(person.id)}`;
-    $("#welcome").hidden = true;
+    A11Y.closeDialog($("#welcome"), false);
     exitCommandMode();
     S.lastMessages = "";
     S.lastSidebar = "";
@@ -340,7 +348,14 @@
     list.replaceChildren(...nodes);
   }
 
+  function showDrawer(shown) {
+    $("#app").classList.toggle("drawer-open", shown);
+    $("#drawer-toggle").setAttribute("aria-expanded", String(shown));
+    if (shown) { const active = $("#channel-list .channel.active") || $("#channel-list .channel"); if (active) active.focus(); }
+  }
+
   async function goTo(channelId) {
+    if ($("#app").classList.contains("drawer-open")) { showDrawer(false); $("#drawer-toggle").focus(); }
     if (channelId === S.channel) return;
     exitCommandMode();
     S.channel = channelId;
@@ -371,7 +386,16 @@
       nodes.push(node);
     }
     S.nodes = kept;
+    // Focus stays on the same control when its message is drawn again (keyboard users).
+    const had = document.activeElement && box.contains(document.activeElement) ? document.activeElement.dataset.focus : null;
     box.replaceChildren(...nodes);
+    const want = S.focusNext || had;
+    S.focusNext = null;
+    if (want) {
+      const target = [...box.querySelectorAll("[data-focus]")].find((node) => node.dataset.focus === want);
+      if (target && document.activeElement !== target) target.focus();
+      else if (!target && !document.activeElement.closest("dialog, [role=dialog]") && document.activeElement === document.body) $("#composer-input").focus();
+    }
     if (scroll || atBottom) box.scrollTop = box.scrollHeight;
   }
 
@@ -388,7 +412,9 @@
     if (message.interaction) {
       row.append(el("div", { className: "context" }, "↱ ", el("b", { text: message.interaction.user }), ` used `, el("span", { className: "mention", text: `/${message.interaction.command || "a command"}` })));
     } else if (message.reference) {
-      row.append(el("div", { className: "reply-ref", text: `↱ ${message.reference.author}: ${message.reference.content}` }));
+      // Discord draws the replied-to line as one line of markdown (names, times), never raw markup.
+      const line = String(message.reference.content || "").split("\n")[0];
+      row.append(el("div", { className: "reply-ref" }, "↱ ", el("b", { text: message.reference.author }), ": ", el("span", { html: inline(escapeHtml(line)) })));
     }
     const body = el("div", { className: "body" });
     const meta = el("div", { className: "meta" }, el("span", { className: "author", text: message.author.name }));
@@ -439,8 +465,8 @@
       }
       box.append(fields);
     }
-    if (embed.image && embed.image.url) box.append(el("img", { className: "embed-image", src: embed.image.url, alt: "" }));
-    if (embed.thumbnail && embed.thumbnail.url) box.append(el("img", { className: "embed-thumbnail", src: embed.thumbnail.url, alt: "" }));
+    if (embed.image && embed.image.url) box.append(el("img", { className: "embed-image", src: embed.image.url, alt: embed.image.description || "" }));
+    if (embed.thumbnail && embed.thumbnail.url) box.append(el("img", { className: "embed-thumbnail", src: embed.thumbnail.url, alt: embed.thumbnail.description || "" }));
     const footer = [];
     if (embed.footer && embed.footer.text) footer.push(embed.footer.text);
     if (embed.timestamp) footer.push(messageTime(embed.timestamp));
@@ -452,7 +478,7 @@
     const box = el("div", { className: "attachments" });
     for (const file of attachments) {
       if (file.content_type.startsWith("image/")) {
-        box.append(el("a", { href: file.url, target: "_blank", rel: "noopener" }, el("img", { src: file.url, alt: file.filename, dataset: { filename: file.filename } })));
+        box.append(el("a", { href: file.url, target: "_blank", rel: "noopener" }, el("img", { src: file.url, alt: file.description || file.filename, dataset: { filename: file.filename } })));
       } else {
         const size = file.size > 1024 ? `${(file.size / 1024).toFixed(1)} KB` : `${file.size} bytes`;
         box.append(el("div", { className: "file", dataset: { filename: file.filename } }, icon("file", "file-icon"),
@@ -489,7 +515,7 @@
       type: "button",
       className: `btn ${style}`,
       disabled: Boolean(button.disabled),
-      dataset: { customId: button.custom_id || "", message: message.id },
+      dataset: { customId: button.custom_id || "", message: message.id, focus: `${message.id}:${button.custom_id}` },
       text: label,
       onclick: (event) => act(event.currentTarget, "/api/click", { message: message.id, custom_id: button.custom_id }, message.id),
     });
@@ -520,38 +546,53 @@
     const multi = (component.max_values || 1) > 1;
     const chosen = choices.filter((c) => c.chosen);
     const box = el("div", { className: "select", dataset: { customId: component.custom_id, message: message.id } });
-    const open = S.openSelect === `${message.id}:${component.custom_id}`;
+    const key = `${message.id}:${component.custom_id}`;
+    const open = S.openSelect === key;
+    const listId = `menu-${message.id}-${component.custom_id}`.replace(/[^\w-]/g, "_");
     const current = el("button", {
       type: "button",
       className: `current${chosen.length ? "" : " placeholder"}`,
       disabled: Boolean(component.disabled),
+      "aria-expanded": String(open),
+      "aria-controls": open ? listId : undefined,
+      dataset: { focus: key },
       text: chosen.length ? chosen.map((c) => c.label).join(", ") : (component.placeholder || "Make a selection"),
-      onclick: () => { S.openSelect = open ? null : `${message.id}:${component.custom_id}`; rerender(); },
+      onclick: () => {
+        S.openSelect = open ? null : key;
+        S.focusNext = open ? key : `${key}:0`;
+        rerender();
+      },
     });
     box.append(current);
     if (open) {
-      const list = el("div", { className: "options", role: "listbox" });
+      // Semantic controls (buttons, or checkboxes and Apply), so Tab, arrows, Enter and Space work.
+      const list = el("div", { className: "options", id: listId, role: "group", "aria-label": component.placeholder || "Options" });
       const picked = new Set(chosen.map((c) => c.value));
-      for (const choice of choices) {
-        const option = el("div", { className: `option${picked.has(choice.value) ? " chosen" : ""}`, role: "option", dataset: { value: choice.value } });
+      const send = (values) => {
+        S.openSelect = null;
+        S.focusNext = key;
+        act(current, "/api/select", { message: message.id, custom_id: component.custom_id, values }, message.id);
+      };
+      choices.forEach((choice, index) => {
+        const text = el("span", {}, el("span", { text: choice.label }), choice.desc ? el("span", { className: "desc", text: choice.desc }) : null);
+        const focus = `${key}:${index}`;
         if (multi) {
-          const check = el("input", { type: "checkbox" });
+          const check = el("input", { type: "checkbox", dataset: { focus, value: choice.value } });
           check.checked = picked.has(choice.value);
           check.addEventListener("change", () => { if (check.checked) picked.add(choice.value); else picked.delete(choice.value); });
-          option.append(check);
-          option.addEventListener("click", (event) => { if (event.target !== check) { check.checked = !check.checked; check.dispatchEvent(new Event("change")); } });
+          list.append(el("label", { className: `option${picked.has(choice.value) ? " chosen" : ""}` }, check, text));
         } else {
-          option.addEventListener("click", () => { S.openSelect = null; act(current, "/api/select", { message: message.id, custom_id: component.custom_id, values: [choice.value] }, message.id); });
+          list.append(el("button", { type: "button", className: `option${picked.has(choice.value) ? " chosen" : ""}`, "aria-pressed": String(picked.has(choice.value)), dataset: { focus, value: choice.value }, onclick: () => send([choice.value]) }, text));
         }
-        option.append(el("div", {}, el("span", { text: choice.label }), choice.desc ? el("span", { className: "desc", text: choice.desc }) : null));
-        list.append(option);
-      }
-      if (multi) {
-        list.append(el("button", { type: "button", className: "apply", text: "Apply", onclick: () => {
-          S.openSelect = null;
-          act(current, "/api/select", { message: message.id, custom_id: component.custom_id, values: [...picked] }, message.id);
-        } }));
-      }
+      });
+      if (multi) list.append(el("button", { type: "button", className: "apply", text: "Apply", onclick: () => send([...picked]) }));
+      list.addEventListener("keydown", (event) => {
+        const items = [...list.querySelectorAll("[data-focus]")];
+        const at = items.indexOf(document.activeElement);
+        if (event.key === "Escape") { event.preventDefault(); event.stopPropagation(); S.openSelect = null; S.focusNext = key; rerender(); }
+        else if (event.key === "ArrowDown" && items.length) { event.preventDefault(); items[(at + 1) % items.length].focus(); }
+        else if (event.key === "ArrowUp" && items.length) { event.preventDefault(); items[(at - 1 + items.length) % items.length].focus(); }
+      });
       box.append(list);
     }
     return box;
@@ -628,17 +669,32 @@
       nodes.push(el("div", {
         className: `popup-item${index === 0 ? " active" : ""}`,
         role: "option",
+        id: `popup-item-${index}`,
+        "aria-selected": String(index === 0),
         dataset: { index: String(index), value: item.value === undefined ? "" : String(item.value), path: item.path || "" },
         onmousedown: (event) => { event.preventDefault(); pickPopup(index); },
       }, el("span", { className: "name", text: item.label }), item.desc ? el("span", { className: "desc", text: item.desc }) : null));
     });
     box.replaceChildren(...nodes);
+    box.setAttribute("role", "listbox");
+    box.setAttribute("aria-label", title);
     box.hidden = false;
+    pointAt(items.length ? "popup-item-0" : null);
+  }
+
+  // Screen readers follow the highlighted suggestion while focus stays in the text box.
+  function pointAt(id) {
+    for (const node of document.querySelectorAll("#composer-input, #option-fields input")) {
+      node.setAttribute("aria-controls", "popup");
+      if (id && node === document.activeElement) node.setAttribute("aria-activedescendant", id);
+      else node.removeAttribute("aria-activedescendant");
+    }
   }
 
   function hidePopup() {
     S.popup = null;
     $("#popup").hidden = true;
+    pointAt(null);
   }
 
   function movePopup(step) {
@@ -646,8 +702,10 @@
     S.popup.index = (S.popup.index + step + S.popup.items.length) % S.popup.items.length;
     document.querySelectorAll("#popup .popup-item").forEach((node, index) => {
       node.classList.toggle("active", index === S.popup.index);
+      node.setAttribute("aria-selected", String(index === S.popup.index));
       if (index === S.popup.index) node.scrollIntoView({ block: "nearest" });
     });
+    pointAt(`popup-item-${S.popup.index}`);
   }
 
   function pickPopup(index = S.popup ? S.popup.index : 0) {
@@ -663,8 +721,31 @@
     const needle = typed.trim().toLowerCase();
     const starts = S.commands.filter((c) => c.path.startsWith(needle));
     const within = S.commands.filter((c) => !c.path.startsWith(needle) && c.path.includes(needle));
-    const items = [...starts, ...within].slice(0, 25).map((c) => ({ label: `/${c.path}`, desc: c.description, path: c.path, command: c }));
-    showPopup(needle ? `Commands matching /${needle}` : "Commands", items, (item) => enterCommandMode(item.command), "No commands match");
+    const matches = [...starts, ...within];
+    // Like Discord: more than a screenful shows each top-level command once; picking one lists
+    // its subcommands, so every command can be found (not only the first 25).
+    const grouped = matches.length > 25 && !needle.includes(" ");
+    const items = grouped ? commandGroups(matches) : matches.slice(0, 25).map((c) => ({ label: `/${c.path}`, desc: c.description, path: c.path, command: c }));
+    const pick = (item) => {
+      if (!item.group) { enterCommandMode(item.command); return; }
+      const input = $("#composer-input");
+      input.value = `/${item.group} `;
+      input.focus();
+      showCommandPopup(`${item.group} `);
+    };
+    showPopup(needle ? `Commands matching /${needle}` : "Commands", items, pick, "No commands match");
+  }
+
+  function commandGroups(commands) {
+    const groups = new Map();
+    for (const command of commands) {
+      const top = command.path.split(" ")[0];
+      if (!groups.has(top)) groups.set(top, []);
+      groups.get(top).push(command);
+    }
+    return [...groups].map(([top, members]) => (members.length === 1 && members[0].path === top
+      ? { label: `/${top}`, desc: members[0].description, path: top, command: members[0] }
+      : { label: `/${top} …`, desc: `${members.length} commands: ${members.map((c) => c.path.slice(top.length + 1)).join(", ")}`, path: top, group: top }));
   }
 
   function enterCommandMode(command) {
@@ -950,7 +1031,7 @@
       body.append(renderModalField(field));
     }
     $("#modal-submit").disabled = false;
-    $("#modal-backdrop").hidden = false;
+    if ($("#modal-backdrop").hidden) A11Y.openDialog($("#modal-backdrop"), () => closeModal());
     const first = body.querySelector("input, textarea, select");
     if (first) first.focus();
   }
@@ -959,11 +1040,12 @@
     const id = `m-${control.custom_id}`;
     const required = control.required !== undefined ? control.required : [COMPONENT.TEXT_INPUT, COMPONENT.STRING_SELECT].includes(control.type);
     const wrap = el("div", { className: "field" });
-    wrap.append(el("label", { for: id }, label || control.custom_id, required && control.type !== COMPONENT.CHECKBOX ? el("span", { className: "req", text: "*" }) : null));
-    if (description) wrap.append(el("div", { className: "desc", text: description }));
+    wrap.append(el("label", { for: id, id: `${id}-label` }, label || control.custom_id, required && control.type !== COMPONENT.CHECKBOX ? el("span", { className: "req", text: "*" }) : null));
+    if (description) wrap.append(el("div", { className: "desc", id: `${id}-desc`, text: description }));
+    const describedBy = description ? `${id}-desc` : undefined;
     const data = { customId: control.custom_id, kind: String(control.type) };
     if (control.type === COMPONENT.TEXT_INPUT) {
-      const props = { id, dataset: data, placeholder: control.placeholder || "", maxlength: control.max_length || undefined };
+      const props = { id, dataset: data, placeholder: control.placeholder || "", maxlength: control.max_length || undefined, "aria-describedby": describedBy, "aria-required": required ? "true" : undefined };
       const input = control.style === 2 ? el("textarea", props) : el("input", { type: "text", ...props });
       input.value = control.value || "";
       wrap.append(input);
@@ -976,7 +1058,7 @@
       }
     } else if ([COMPONENT.STRING_SELECT, COMPONENT.USER_SELECT, COMPONENT.ROLE_SELECT, COMPONENT.MENTIONABLE_SELECT, COMPONENT.CHANNEL_SELECT].includes(control.type)) {
       const multi = (control.max_values || 1) > 1;
-      const select = el("select", { id, dataset: data, multiple: multi });
+      const select = el("select", { id, dataset: data, multiple: multi, "aria-describedby": describedBy, "aria-required": required ? "true" : undefined });
       if (!multi) select.append(el("option", { value: "", text: control.placeholder || "Choose…" }));
       for (const choice of selectChoices(control)) {
         const node = el("option", { value: choice.value, text: choice.label });
@@ -991,7 +1073,7 @@
       if (description) wrap.append(el("div", { className: "desc", text: description }));
     } else if (control.type === COMPONENT.RADIO_GROUP || control.type === COMPONENT.CHECKBOX_GROUP) {
       const type = control.type === COMPONENT.RADIO_GROUP ? "radio" : "checkbox";
-      const group = el("div", { dataset: data, id });
+      const group = el("div", { dataset: data, id, role: type === "radio" ? "radiogroup" : "group", "aria-labelledby": `${id}-label`, "aria-describedby": describedBy });
       for (const choice of control.options || []) {
         const input = el("input", { type, name: id, value: choice.value });
         input.checked = Boolean(choice.default);
@@ -1026,13 +1108,16 @@
     event.preventDefault();
     if (!S.modal || S.busy) return;
     const spec = S.modal;
+    const controls = new Map(modalControls(spec.components).filter((f) => f.control).map((f) => [f.control.custom_id, f.control]));
+    if (!A11Y.validate($("#modal-body"), controls)) return;
     $("#modal-submit").disabled = true;
     S.busy = true;
     try {
       const values = await modalValues();
       const outcome = await api("/api/modal", { person: S.person.id, modal: spec.id, values });
       S.modal = null;
-      $("#modal-backdrop").hidden = true;
+      A11Y.closeDialog($("#modal-backdrop"), false);
+      $("#composer-input").focus();
       await handleOutcome(outcome, null);
     } catch (error) {
       $("#modal-error").textContent = error.message;
@@ -1048,11 +1133,39 @@
   function closeModal(quiet = false) {
     if (S.modal && S.person) api("/api/modal/close", { person: S.person.id, modal: S.modal.id }).catch(() => {});
     S.modal = null;
-    $("#modal-backdrop").hidden = true;
-    if (!quiet) $("#composer-input").focus();
+    A11Y.closeDialog($("#modal-backdrop"), !quiet);
+    if (!quiet && (!document.activeElement || document.activeElement === document.body)) $("#composer-input").focus();
   }
 
   // ------------------------------------------------------------------ start
+
+  // A discord.com message link opens that message here, as Discord's client does.
+  function openJump(href) {
+    const match = href.match(/^https:\/\/discord\.com\/channels\/\d+\/(\d+)(?:\/(\d+))?/);
+    if (!match || !S.data || !S.data.channels.some((c) => c.id === match[1])) return false;
+    S.jumpTo = match[2] || null;
+    if (match[1] === S.channel) showJump();
+    else goTo(match[1]).then(() => showJump()).catch(() => {});
+    return true;
+  }
+
+  function showJump() {
+    if (!S.jumpTo) return;
+    const node = document.querySelector(`#messages [data-id="${CSS.escape(S.jumpTo)}"]`);
+    S.jumpTo = null;
+    if (!node) return;
+    node.classList.add("jumped");
+    node.setAttribute("tabindex", "-1");
+    node.scrollIntoView({ block: "center" });
+    node.focus();
+  }
+
+  function toggleSpoiler(spoiler) {
+    const shown = spoiler.classList.toggle("shown");
+    spoiler.setAttribute("aria-expanded", String(shown));
+    if (shown) spoiler.removeAttribute("aria-label");
+    else spoiler.setAttribute("aria-label", "Spoiler, press to show");
+  }
 
   async function start() {
     $("#composer-input").addEventListener("input", onComposerInput);
@@ -1071,11 +1184,28 @@
     $("#modal").addEventListener("submit", submitModal);
     $("#modal-cancel").addEventListener("click", () => closeModal());
     $("#modal-x").addEventListener("click", () => closeModal());
-    $("#guide-toggle").addEventListener("click", () => $("#app").classList.add("no-guide"));
+    const showGuide = (shown, focus = true) => {
+      $("#app").classList.toggle("no-guide", !shown);
+      $("#guide-open").setAttribute("aria-expanded", String(shown));
+      if (focus) $(shown ? "#guide-toggle" : "#guide-open").focus();
+    };
+    if (window.matchMedia("(max-width: 1100px)").matches) showGuide(false, false);
+    $("#guide-toggle").addEventListener("click", () => showGuide(false));
+    $("#drawer-toggle").addEventListener("click", () => showDrawer(!$("#app").classList.contains("drawer-open")));
+    document.addEventListener("keydown", (event) => {
+      if (event.key === "Escape" && $("#app").classList.contains("drawer-open")) { showDrawer(false); $("#drawer-toggle").focus(); }
+    });
+    $("#guide-open").addEventListener("click", () => showGuide($("#app").classList.contains("no-guide")));
     document.addEventListener("keydown", (event) => { if (event.key === "Escape" && S.modal) closeModal(); });
+    document.addEventListener("keydown", (event) => {
+      const spoiler = event.target.closest && event.target.closest(".spoiler");
+      if (spoiler && (event.key === "Enter" || event.key === " ")) { event.preventDefault(); toggleSpoiler(spoiler); }
+    });
     document.addEventListener("click", (event) => {
       const spoiler = event.target.closest(".spoiler");
-      if (spoiler) spoiler.classList.toggle("shown");
+      if (spoiler) toggleSpoiler(spoiler);
+      const jump = event.target.closest('a[href^="https://discord.com/channels/"]');
+      if (jump && openJump(jump.getAttribute("href"))) event.preventDefault();
       const mention = event.target.closest("[data-goto]");
       if (mention && S.data && S.data.channels.some((c) => c.id === mention.dataset.goto)) goTo(mention.dataset.goto);
       if (S.openSelect && !event.target.closest(".select")) { S.openSelect = null; rerender(); }
@@ -1088,7 +1218,11 @@
     const saved = sessionStorage.getItem("alongside-try-person");
     const person = S.people.find((p) => p.key === saved);
     if (person) await choosePerson(person);
-    else $("#welcome").hidden = false;
+    else {
+      A11Y.openDialog($("#welcome"), () => A11Y.closeDialog($("#welcome")));
+      const card = $("#people-cards button");
+      if (card) card.focus();
+    }
     setInterval(poll, POLL_MS);
   }
 
