@@ -101,6 +101,16 @@ async def finish(bot: BotProcess) -> None:
         assert sign not in bot.log, bot.log
 
 
+def daytime_zone() -> str:
+    """A timezone where it is about midday now.
+
+    The bot runs as a real process on the real clock, and a heavy prompt waits out the member's
+    quiet hours (21:00–08:00 by default): in Europe/London this test failed every evening.
+    """
+    offset = (12 - datetime.now(UTC).hour + 12) % 24 - 12  # hours ahead of UTC, -12 to 11
+    return f"Etc/GMT{-offset:+d}" if offset else "Etc/GMT"  # Etc/GMT-9 is nine hours ahead
+
+
 async def test_kill_9_during_a_dm_fan_out(fake: LoopbackDiscord, tmp_path: Path) -> None:
     guild = fake.add_guild("Peer Network")
     fake.add_channel(guild, "general")
@@ -112,7 +122,7 @@ async def test_kill_9_during_a_dm_fan_out(fake: LoopbackDiscord, tmp_path: Path)
         for user_id in members:
             channel = fake.world.dm_channel(user_id).id
             await services.prompts.subscribe(
-                guild, user_id, "daily", None, "09:00", "Europe/London", channel
+                guild, user_id, "daily", None, "09:00", daytime_zone(), channel
             )
         # Due two minutes ago: inside the grace period, so the bot sends it as soon as it can.
         due = to_db(datetime.now(UTC) - timedelta(minutes=2))
