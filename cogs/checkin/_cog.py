@@ -27,8 +27,8 @@ class Checkins(commands.Cog):
 
     privacy = (
         "Check-ins are stored only after you agree, and only you can see your own. "
-        "Moderators see only weekly totals for groups of five or more people by default "
-        "(never fewer than three), with no per-person view.",
+        "Moderators see only weekly totals for groups of five or more people (never fewer), "
+        "for completed weeks, kept as first shown, with no per-person view.",
         "Asking for a peer to check in shares your name in the peer-support channel, and by "
         "direct message with a few members who said they're available, and nothing else. "
         "Buddy “avoid” choices are never shown to anyone.",
