@@ -1,4 +1,8 @@
-"""Storage for "before and after the room": meetings, debriefs, impact log and monthly counts."""
+"""Storage for "before and after the room": meetings, debriefs, impact log and monthly counts.
+
+Over 400 lines because it is every query of one feature with its row types, read together;
+issue #17 (the house) splits repositories when it moves row mapping to one helper.
+"""
 
 from __future__ import annotations
 
