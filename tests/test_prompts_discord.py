@@ -1,3 +1,4 @@
+# Over 400 lines: every prompt flow through the real client. Issue #17 splits it.
 """Reflective prompts through SimCord: members, moderators, DMs and channel threads."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# Over 400 lines: every prompt service rule with its fake sender. Issue #17 splits it.
 """The prompt service against a real SQLite file: library, rotation, the tick and the outbox."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# Over 400 lines: every demo API endpoint. Issue #17 splits it.
 """`python -m bot try`: the demo's JSON API over the real bot in SimCord, without a browser."""
 
 from __future__ import annotations

@@ -1,3 +1,5 @@
+# Over 400 lines: every check-in query with its row types (consent to support requests).
+# Issue #17 splits it.
 """SQL for check-ins: consent, logs, reminders, buddies and support requests."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# Over 400 lines: every glossary query with its row types. Issue #17 splits it.
 """SQL for the glossary: terms, names and aliases, perspectives, suggestions, revisions, search."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# Over 400 lines: every Unsaid query with its row types. Issue #17 splits it.
 """SQL for Unsaid: submissions, replies, blocks and daily-limit slots (no user ids, ever)."""
 
 from __future__ import annotations

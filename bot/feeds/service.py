@@ -1,3 +1,5 @@
+# Over 400 lines: polling, the outbox and delivery blocks share one per-feed state machine.
+# Issue #17 splits it.
 """The feeds service: add and look after feeds, poll the due ones, post each new piece once."""
 
 from __future__ import annotations

@@ -1,3 +1,5 @@
+# Over 400 lines: terms, suggestions, perspectives and imports share one cache and index.
+# Issue #17 splits it.
 """Glossary service: lookups for members, reviewed contributions, moderators' edits."""
 
 from __future__ import annotations

@@ -1,3 +1,5 @@
+# Over 400 lines: library, subscriptions, journal and schedules share one catalogue.
+# Issue #17 splits it.
 """Reflective prompts: the library, members' subscriptions and journals, moderators' schedules."""
 
 from __future__ import annotations

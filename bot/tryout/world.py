@@ -1,3 +1,4 @@
+# Over 400 lines: the demo's whole simulated server is set up in one place. Issue #17 splits it.
 """The demo server: the real bot inside SimCord, seeded with people, channels and settings.
 
 Everything a visitor does goes through SimCord's actors, exactly as the tests drive the bot:

@@ -1,3 +1,5 @@
+# Over 400 lines: submission, review batches, receipts and blocks share one key ring.
+# Issue #17 splits it.
 """Unsaid's rules: who may share, what is held, when things move, and what is forgotten."""
 
 from __future__ import annotations

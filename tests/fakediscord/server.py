@@ -1,3 +1,4 @@
+# Over 400 lines: the fake's public test API in one class. Issue #17 splits it.
 """FakeDiscord: a loopback Discord (REST + gateway) for the real discord.py client."""
 
 from __future__ import annotations

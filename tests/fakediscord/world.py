@@ -1,3 +1,4 @@
+# Over 400 lines: the fake's whole state model in one place. Issue #17 splits it.
 """World state of the fake Discord: users, guilds, channels, roles, members and messages."""
 
 from __future__ import annotations
