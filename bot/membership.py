@@ -16,16 +16,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import aiohttp
 import discord
 
 from bot.errors import UserFacingError
 from bot.timeutil import Clock
-
-if TYPE_CHECKING:
-    from bot.client import Alongside
 
 log = logging.getLogger(__name__)
 
@@ -117,7 +114,13 @@ class Membership:
             raise UserFacingError(NO_LONGER_A_MEMBER)
 
 
-def discord_fetch(bot: Alongside) -> Fetch:
+class Members(Protocol):
+    """The bot as seen from here: a client holding the one `Membership` (`Alongside` is one)."""
+
+    membership: Membership
+
+
+def discord_fetch(bot: discord.Client) -> Fetch:
     """Ask Discord through REST whether a user is in a server (needs no privileged intent)."""
 
     async def fetch(guild_id: int, user_id: int) -> bool:
@@ -136,7 +139,7 @@ def discord_fetch(bot: Alongside) -> Fetch:
 
 async def ensure_member_here(interaction: discord.Interaction[Any], guild_id: int) -> None:
     """Refuse an action for someone no longer in the server (DM buttons carry no member)."""
-    bot: Alongside = interaction.client
+    bot: Members = interaction.client
     if interaction.guild_id == guild_id and isinstance(interaction.user, discord.Member):
         # Discord just sent this from inside the server, with their membership attached.
         bot.membership.remember(guild_id, interaction.user.id, True)

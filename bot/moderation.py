@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, Protocol, cast
 
 import discord
 from discord import app_commands
 
 from bot.errors import NotInServer, NotModerator, UnknownServer
+from bot.services import Services
 
-if TYPE_CHECKING:
-    from bot.client import Alongside
+
+class Served(Protocol):
+    """The bot as seen from here: a client holding the services (`Alongside` is one)."""
+
+    services: Services
 
 
 def decide_moderator(*, manage_guild: bool, role_ids: set[int], moderator_role: int | None) -> bool:
@@ -24,7 +28,7 @@ async def is_moderator(interaction: discord.Interaction) -> bool:
     """Decide from what Discord sent with this interaction, not from the command's visibility."""
     if interaction.guild_id is None or not isinstance(interaction.user, discord.Member):
         return False
-    bot = cast("Alongside", interaction.client)
+    bot = cast(Served, interaction.client)
     moderator_role = await bot.services.settings.get(interaction.guild_id, "moderator_role")
     # interaction.permissions is computed by Discord for this member in this channel.
     return decide_moderator(

@@ -15,8 +15,8 @@ from bot.checkins.reach import ReachService
 from bot.checkins.reminders import NOT_CONSENTED, ReminderService
 from bot.checkins.requests import RequestService
 from bot.checkins.settings import MIN_K, SUMMARY_K
-from bot.checkins.summary import WeekSummary, summarise
-from bot.db.checkin_weeks import FrozenWeeks
+from bot.checkins.summary import summarise
+from bot.db.checkin_weeks import FrozenWeeks, WeekSummary
 from bot.db.checkins import CheckinRepo, MemberRow
 from bot.db.connection import Database
 from bot.db.ledger import OccurrenceLedger

@@ -3,28 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date
 
 from bot.checkins.settings import MIN_K
+from bot.db.checkin_weeks import WeekSummary
 
 SCALE = range(1, 6)
-
-
-@dataclass(frozen=True, slots=True)
-class WeekSummary:
-    """One week's figures; None marks a figure hidden because too few people are behind it."""
-
-    week_start: date
-    members: int | None
-    checkins: int | None
-    load: tuple[int | None, ...]
-    energy: tuple[int | None, ...]
-
-    @property
-    def hidden(self) -> bool:
-        """Say whether the whole week is hidden (fewer than k members took part)."""
-        return self.members is None
 
 
 def distribution(

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import date, datetime
 
-from bot.checkins.summary import WeekSummary
 from bot.db.connection import Database
 from bot.timeutil import to_db
 
@@ -17,6 +17,22 @@ FREEZE = """
 INSERT INTO checkin_frozen_weeks (guild_id, week_start, members, checkins, load, energy,
     frozen_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
 """
+
+
+@dataclass(frozen=True, slots=True)
+class WeekSummary:
+    """One week's figures; None marks a figure hidden because too few people are behind it."""
+
+    week_start: date
+    members: int | None
+    checkins: int | None
+    load: tuple[int | None, ...]
+    energy: tuple[int | None, ...]
+
+    @property
+    def hidden(self) -> bool:
+        """Say whether the whole week is hidden (fewer than k members took part)."""
+        return self.members is None
 
 
 class FrozenWeeks:

@@ -15,8 +15,8 @@ from bot.checkins.settings import (
     SUPPORT_CHANNEL,
     buddy_cadence,
 )
-from bot.checkins.summary import WeekSummary
 from bot.client import Alongside
+from bot.db.checkin_weeks import WeekSummary
 from bot.errors import UserFacingError
 from bot.guild_settings import format_value
 from bot.moderation import ModeratorGroup

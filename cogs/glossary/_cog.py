@@ -35,7 +35,7 @@ from cogs.glossary._render import (
     suggestion_embed,
 )
 from cogs.glossary._summary import alias_reply, import_summary
-from cogs.glossary._views import DYNAMIC_ITEMS, review_view, send_term
+from cogs.glossary._views import DYNAMIC_ITEMS, post_for_review, review_view, send_term
 
 ALL_ITEMS = (*DYNAMIC_ITEMS, *MINE_ITEMS, *REMOVE_ITEMS)
 
@@ -405,7 +405,7 @@ class Glossary(commands.GroupCog, group_name="glossary", group_description="The 
     async def suggest(self, interaction: discord.Interaction[Any]) -> None:
         """Open the form for a new term."""
         _guild_id(interaction)
-        await interaction.response.send_modal(SuggestTermModal())
+        await interaction.response.send_modal(SuggestTermModal(post_for_review))
 
     @app_commands.command(name="perspective", description="Add your own perspective on a term")
     @app_commands.describe(term="The term", credit="Show your name with it, or “a member”")
@@ -419,7 +419,7 @@ class Glossary(commands.GroupCog, group_name="glossary", group_description="The 
         """Open the form for a perspective on an existing term."""
         found = await self.bot.services.glossary.resolve(_guild_id(interaction), term)
         await interaction.response.send_modal(
-            PerspectiveModal(found, anonymous=credit == "a member")
+            PerspectiveModal(found, post_for_review, anonymous=credit == "a member")
         )
 
     @app_commands.command(

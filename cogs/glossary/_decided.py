@@ -1,4 +1,4 @@
-"""Mark a glossary review as decided: on the real review message, and on the copy clicked."""
+"""Decide a glossary review: approve or decline, tell the author, and mark every copy."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 import discord
 
 from bot.db.glossary_reviews import ReviewPosts
-from bot.interactions import bot_of, guild_of
+from bot.interactions import bot_of, guild_of, tell_member
 from bot.replies import send_private
 from cogs.glossary._render import decided
 
@@ -49,3 +49,89 @@ async def _edit(message: discord.Message | discord.PartialMessage, marked: disco
         await message.edit(embed=marked, view=None)
     except discord.HTTPException:
         log.warning("Could not update a glossary review message", exc_info=True)
+
+
+async def approve(
+    interaction: discord.Interaction[Any], kind: str, item_id: int, **edits: str
+) -> None:
+    """Approve a suggestion or a perspective, and tell its author."""
+    bot = bot_of(interaction)
+    guild_id = guild_of(interaction)
+    glossary = bot.services.glossary
+    now = bot.services.clock.now()
+    if kind == "s":
+        suggestion, term = await glossary.approve_suggestion(
+            guild_id, item_id, interaction.user.id, **edits
+        )
+        author_id, summary = suggestion.author_id, f"the term “{term.name}”"
+    elif kind == "e":
+        perspective, term = await glossary.perspectives.decide_edit(
+            guild_id, interaction.user.id, item_id, approve=True, reason=""
+        )
+        author_id = glossary.perspectives.recipient(guild_id, perspective)
+        summary = f"your edited perspective on “{term.name}”"
+    else:
+        perspective, term = await glossary.decide_perspective(
+            guild_id, item_id, approve=True, moderator_id=interaction.user.id
+        )
+        author_id = glossary.perspectives.recipient(guild_id, perspective)
+        summary = f"your perspective on “{term.name}”"
+    await bot.services.audit.record(
+        guild_id, interaction.user.id, "glossary.approve", term.name, "", now
+    )
+    await answer_decided(
+        interaction,
+        kind,
+        item_id,
+        f"Approved by {interaction.user.display_name}",
+        f"Approved: {term.name} is in the glossary.",
+    )
+    await tell_member(
+        bot,
+        author_id,
+        f"Thank you: {summary} is now in the glossary. Anyone can read it with /glossary define.",
+    )
+
+
+async def reject(
+    interaction: discord.Interaction[Any], kind: str, item_id: int, reason: str
+) -> None:
+    """Decline a suggestion or a perspective, and tell its author why, privately."""
+    bot = bot_of(interaction)
+    guild_id = guild_of(interaction)
+    glossary = bot.services.glossary
+    if kind == "s":
+        suggestion = await glossary.reject_suggestion(guild_id, item_id, reason)
+        author_id, what = suggestion.author_id, f"your suggested term “{suggestion.name}”"
+    elif kind == "e":
+        perspective, term = await glossary.perspectives.decide_edit(
+            guild_id, interaction.user.id, item_id, approve=False, reason=reason
+        )
+        author_id = glossary.perspectives.recipient(guild_id, perspective)
+        what = f"the edit of your perspective on “{term.name}” (your earlier words stay shown)"
+    else:
+        perspective, term = await glossary.decide_perspective(
+            guild_id, item_id, approve=False, reason=reason
+        )
+        author_id = glossary.perspectives.recipient(guild_id, perspective)
+        what = f"your perspective on “{term.name}”"
+    await bot.services.audit.record(
+        guild_id,
+        interaction.user.id,
+        "glossary.reject",
+        f"{kind}{item_id}",
+        reason,
+        bot.services.clock.now(),
+    )
+    await answer_decided(
+        interaction,
+        kind,
+        item_id,
+        f"Declined by {interaction.user.display_name}: {reason}",
+        "Declined. The contributor has been told, privately.",
+    )
+    await tell_member(
+        bot,
+        author_id,
+        f"A moderator didn't add {what} to the glossary this time. Their reason: {reason}",
+    )

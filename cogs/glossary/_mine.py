@@ -17,8 +17,9 @@ from bot.glossary.perspectives import NOT_YOURS
 from bot.interactions import bot_of, guild_of
 from bot.replies import SafeModal, SafeView, defer_privately, send_private
 from bot.text import clip
-from cogs.glossary._modals import SAVED_NOT_POSTED, post_for_review
+from cogs.glossary._modals import SAVED_NOT_POSTED
 from cogs.glossary._render import COLOUR, edit_embed, perspective_embed, quoted
+from cogs.glossary._views import post_for_review
 
 Button = discord.ui.Button[Any]
 PER_PAGE = 5

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any, cast
 
 import discord
 
 from bot.client import Alongside
 from bot.db.glossary import Suggestion, Term
-from bot.db.glossary_reviews import ReviewPosts
 from bot.errors import NotInServer
 from bot.glossary.model import (
     DEFINITION_MAX,
@@ -23,38 +23,21 @@ from bot.glossary.model import (
 )
 from bot.moderation import ensure_moderator
 from bot.replies import SafeModal, defer_privately, send_private
+from cogs.glossary._decided import approve, reject
 from cogs.glossary._render import perspective_embed, suggestion_embed
-from cogs.glossary._views import approve, reject, review_view
 
 log = logging.getLogger(__name__)
 
 PARAGRAPH = discord.TextStyle.paragraph
 ALIASES_FIELD_MAX = 4000  # Discord: a text input holds at most 4,000 characters
 
+# Posts an item to the moderators with its review buttons; False if there is nowhere to post.
+# The cog passes `_views.post_for_review` in: those buttons open this module's forms.
+PostForReview = Callable[[Alongside, discord.Guild, discord.Embed, str, int], Awaitable[bool]]
+
 
 def _bot(interaction: discord.Interaction[Any]) -> Alongside:
     return cast(Alongside, interaction.client)
-
-
-async def post_for_review(
-    bot: Alongside, guild: discord.Guild, embed: discord.Embed, kind: str, item_id: int
-) -> bool:
-    """Post an item to the review channel with its buttons; False if there is nowhere to post."""
-    settings = bot.services.settings
-    channel_id = await settings.get(guild.id, "glossary_review_channel") or await settings.get(
-        guild.id, "mod_channel"
-    )
-    channel = guild.get_channel(channel_id) if channel_id else None
-    if not isinstance(channel, discord.TextChannel):
-        return False
-    try:
-        sent = await channel.send(embed=embed, view=review_view(kind, item_id))
-    except discord.HTTPException:
-        log.warning("Could not post to the glossary review channel", exc_info=True)
-        return False
-    # Kept so a decision made from a private copy (/mod glossary pending) marks this message.
-    await ReviewPosts(bot.services.db).remember(guild.id, kind, item_id, channel.id, sent.id)
-    return True
 
 
 SAVED_NOT_POSTED = (
@@ -80,6 +63,10 @@ class SuggestTermModal(SafeModal, title="Suggest a glossary term"):
         max_length=SOURCE_MAX,
     )
 
+    def __init__(self, post_for_review: PostForReview) -> None:
+        super().__init__()
+        self.post_for_review = post_for_review
+
     async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
         """Save the suggestion and send it to the moderators."""
         if interaction.guild is None:
@@ -93,7 +80,7 @@ class SuggestTermModal(SafeModal, title="Suggest a glossary term"):
             self.source.value,
         )
         await defer_privately(interaction)
-        posted = await post_for_review(
+        posted = await self.post_for_review(
             bot, interaction.guild, suggestion_embed(suggestion), "s", suggestion.id
         )
         await send_private(
@@ -113,9 +100,10 @@ class PerspectiveModal(SafeModal, title="Add your perspective"):
         max_length=PERSPECTIVE_MAX,
     )
 
-    def __init__(self, term: Term, *, anonymous: bool) -> None:
+    def __init__(self, term: Term, post_for_review: PostForReview, *, anonymous: bool) -> None:
         super().__init__(title=f"Your perspective on {term.name}"[:45])
         self.term = term
+        self.post_for_review = post_for_review
         self.anonymous = anonymous
 
     async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
@@ -131,7 +119,7 @@ class PerspectiveModal(SafeModal, title="Add your perspective"):
             anonymous=self.anonymous,
         )
         await defer_privately(interaction)
-        posted = await post_for_review(
+        posted = await self.post_for_review(
             bot, interaction.guild, perspective_embed(perspective, term), "p", perspective.id
         )
         shown_as = "“a member”" if self.anonymous else "your name"

@@ -8,11 +8,14 @@ from typing import Any
 
 import discord
 
+from bot.client import Alongside
 from bot.components import ID_PATTERN, ButtonSpec, Guarded, ModeratorOnly
+from bot.db.glossary_reviews import ReviewPosts
 from bot.errors import UserFacingError
-from bot.interactions import bot_of, guild_of, tell_member
+from bot.interactions import bot_of, guild_of
 from bot.replies import SafeView, send_private
-from cogs.glossary._decided import answer_decided
+from cogs.glossary._decided import approve
+from cogs.glossary._modals import EditSuggestionModal, RejectModal
 from cogs.glossary._render import entry_pages
 
 log = logging.getLogger(__name__)
@@ -94,92 +97,6 @@ async def send_term(
 # ----- review ---------------------------------------------------------------------------------
 
 
-async def approve(
-    interaction: discord.Interaction[Any], kind: str, item_id: int, **edits: str
-) -> None:
-    """Approve a suggestion or a perspective, and tell its author."""
-    bot = bot_of(interaction)
-    guild_id = guild_of(interaction)
-    glossary = bot.services.glossary
-    now = bot.services.clock.now()
-    if kind == "s":
-        suggestion, term = await glossary.approve_suggestion(
-            guild_id, item_id, interaction.user.id, **edits
-        )
-        author_id, summary = suggestion.author_id, f"the term “{term.name}”"
-    elif kind == "e":
-        perspective, term = await glossary.perspectives.decide_edit(
-            guild_id, interaction.user.id, item_id, approve=True, reason=""
-        )
-        author_id = glossary.perspectives.recipient(guild_id, perspective)
-        summary = f"your edited perspective on “{term.name}”"
-    else:
-        perspective, term = await glossary.decide_perspective(
-            guild_id, item_id, approve=True, moderator_id=interaction.user.id
-        )
-        author_id = glossary.perspectives.recipient(guild_id, perspective)
-        summary = f"your perspective on “{term.name}”"
-    await bot.services.audit.record(
-        guild_id, interaction.user.id, "glossary.approve", term.name, "", now
-    )
-    await answer_decided(
-        interaction,
-        kind,
-        item_id,
-        f"Approved by {interaction.user.display_name}",
-        f"Approved: {term.name} is in the glossary.",
-    )
-    await tell_member(
-        bot,
-        author_id,
-        f"Thank you: {summary} is now in the glossary. Anyone can read it with /glossary define.",
-    )
-
-
-async def reject(
-    interaction: discord.Interaction[Any], kind: str, item_id: int, reason: str
-) -> None:
-    """Decline a suggestion or a perspective, and tell its author why, privately."""
-    bot = bot_of(interaction)
-    guild_id = guild_of(interaction)
-    glossary = bot.services.glossary
-    if kind == "s":
-        suggestion = await glossary.reject_suggestion(guild_id, item_id, reason)
-        author_id, what = suggestion.author_id, f"your suggested term “{suggestion.name}”"
-    elif kind == "e":
-        perspective, term = await glossary.perspectives.decide_edit(
-            guild_id, interaction.user.id, item_id, approve=False, reason=reason
-        )
-        author_id = glossary.perspectives.recipient(guild_id, perspective)
-        what = f"the edit of your perspective on “{term.name}” (your earlier words stay shown)"
-    else:
-        perspective, term = await glossary.decide_perspective(
-            guild_id, item_id, approve=False, reason=reason
-        )
-        author_id = glossary.perspectives.recipient(guild_id, perspective)
-        what = f"your perspective on “{term.name}”"
-    await bot.services.audit.record(
-        guild_id,
-        interaction.user.id,
-        "glossary.reject",
-        f"{kind}{item_id}",
-        reason,
-        bot.services.clock.now(),
-    )
-    await answer_decided(
-        interaction,
-        kind,
-        item_id,
-        f"Declined by {interaction.user.display_name}: {reason}",
-        "Declined. The contributor has been told, privately.",
-    )
-    await tell_member(
-        bot,
-        author_id,
-        f"A moderator didn't add {what} to the glossary this time. Their reason: {reason}",
-    )
-
-
 class ReviewButton(ButtonSpec, ModeratorOnly):
     """A review button's value is the kind and the item id.
 
@@ -228,8 +145,6 @@ class EditButton(
 
     async def run(self, interaction: discord.Interaction[Any]) -> None:
         """Open the suggestion in a form the moderator can change."""
-        from cogs.glossary._modals import EditSuggestionModal
-
         suggestion = await bot_of(interaction).services.glossary.repo.suggestion(
             guild_of(interaction), self.item_id
         )
@@ -251,8 +166,6 @@ class RejectButton(
 
     async def run(self, interaction: discord.Interaction[Any]) -> None:
         """Ask for the reason the contributor will read."""
-        from cogs.glossary._modals import RejectModal
-
         glossary = bot_of(interaction).services.glossary
         await glossary.check_pending(guild_of(interaction), self.kind, self.item_id)
         await interaction.response.send_modal(RejectModal(self.kind, self.item_id))
@@ -267,6 +180,27 @@ def review_view(kind: str, item_id: int) -> discord.ui.View:
         view.add_item(EditButton(value))
     view.add_item(RejectButton(value))
     return view
+
+
+async def post_for_review(
+    bot: Alongside, guild: discord.Guild, embed: discord.Embed, kind: str, item_id: int
+) -> bool:
+    """Post an item to the review channel with its buttons; False if there is nowhere to post."""
+    settings = bot.services.settings
+    channel_id = await settings.get(guild.id, "glossary_review_channel") or await settings.get(
+        guild.id, "mod_channel"
+    )
+    channel = guild.get_channel(channel_id) if channel_id else None
+    if not isinstance(channel, discord.TextChannel):
+        return False
+    try:
+        sent = await channel.send(embed=embed, view=review_view(kind, item_id))
+    except discord.HTTPException:
+        log.warning("Could not post to the glossary review channel", exc_info=True)
+        return False
+    # Kept so a decision made from a private copy (/mod glossary pending) marks this message.
+    await ReviewPosts(bot.services.db).remember(guild.id, kind, item_id, channel.id, sent.id)
+    return True
 
 
 DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (

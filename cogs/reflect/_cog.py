@@ -22,7 +22,7 @@ from cogs.reflect._modals import SuggestModal
 from cogs.reflect._render import NOW_FOOTER, cadence_text, prompt_embed, status_embed
 from cogs.reflect._sender import DiscordSender
 from cogs.reflect._shares import UnshareButton
-from cogs.reflect._views import DYNAMIC_ITEMS, NowView, ThemePicker
+from cogs.reflect._views import DYNAMIC_ITEMS, NowView, ThemePicker, post_for_review
 
 log = logging.getLogger(__name__)
 
@@ -229,4 +229,4 @@ class Reflect(commands.GroupCog, group_name="reflect", group_description="Reflec
         """Open the form for a new prompt."""
         guild_of(interaction)
         key = self.bot.services.prompts.check_theme(theme)
-        await interaction.response.send_modal(SuggestModal(key))
+        await interaction.response.send_modal(SuggestModal(key, post_for_review))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal, Protocol
 
 import discord
 from discord import app_commands
@@ -13,6 +13,7 @@ from bot.interactions import guild_of
 from bot.moderation import ModeratorGroup
 from bot.paging import chunk_lines, send_pages
 from bot.permissions import POST, missing_in, needs_for
+from bot.prompts.delivery import Sender
 from bot.prompts.library import GROUNDING_MAX, NOTE_MAX, TEXT_MAX
 from bot.replies import send_private
 from bot.text import clip
@@ -23,9 +24,6 @@ from cogs.reflect._render import (
     prompt_line,
     schedule_line,
 )
-
-if TYPE_CHECKING:
-    from cogs.reflect._cog import Reflect
 
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 PREVIEW_FOOTER = "Preview: only you can see this."
@@ -81,10 +79,19 @@ async def schedule_choices(
     return choices[:25]
 
 
+class HoldsSender(Protocol):
+    """The cog as `/mod prompts` sees it: it holds the sender prompts go out through."""
+
+    @property
+    def sender(self) -> Sender:
+        """Return the sender scheduled prompts use (tests may swap it)."""
+        ...
+
+
 class PromptsAdmin(ModeratorGroup):
     """`/mod prompts`: schedule prompts into channels and look after the library."""
 
-    def __init__(self, bot: Alongside, cog: Reflect) -> None:
+    def __init__(self, bot: Alongside, cog: HoldsSender) -> None:
         super().__init__(name="prompts", description="Reflective prompts: schedules and library")
         self.bot = bot
         self.cog = cog

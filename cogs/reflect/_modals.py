@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import discord
@@ -11,15 +12,15 @@ from bot.client import Alongside
 from bot.errors import NotInServer, UserFacingError
 from bot.interactions import bot_of, guild_of, tell_member
 from bot.membership import ensure_can_post, ensure_member_here
+from bot.moderation import ensure_moderator
 from bot.prompts.library import NOTE_MAX, TEXT_MAX
 from bot.prompts.rules import clean_text
 from bot.prompts.service import JOURNAL_MAX, Drawn
-from bot.prompts.settings import REVIEW_KEY
 from bot.replies import MESSAGE_LIMIT, NO_PINGS, SafeModal, defer_privately, send_private
 from bot.text import as_words, clip
+from cogs.reflect._common import mark_review, prompt_thread
 from cogs.reflect._render import suggestion_embed
 from cogs.reflect._shares import share_view
-from cogs.reflect._views import mark_review, prompt_thread, review_view
 from cogs.support import support_embed
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,10 @@ HEAVY_WORDS = (
     "else: these people are there to listen, free and in confidence, right now. Alongside is "
     "a bot, so it can't respond in a crisis."
 )
+
+# Posts a suggestion to the moderators with its review buttons; False if there is nowhere.
+# The cog passes `_views.post_for_review` in: those buttons open this module's forms.
+PostForReview = Callable[[Alongside, discord.Guild, discord.Embed, int], Awaitable[bool]]
 
 
 class JournalModal(SafeModal, title="Journal privately"):
@@ -131,25 +136,6 @@ class ShareModal(SafeModal, title="Share in the thread"):
         )
 
 
-async def post_for_review(
-    bot: Alongside, guild: discord.Guild, embed: discord.Embed, sid: int
-) -> bool:
-    """Post a suggestion to the review channel with its buttons; False if there is nowhere."""
-    settings = bot.services.settings
-    channel_id = await settings.get(guild.id, REVIEW_KEY) or await settings.get(
-        guild.id, "mod_channel"
-    )
-    channel = guild.get_channel(channel_id) if channel_id else None
-    if not isinstance(channel, discord.TextChannel):
-        return False
-    try:
-        await channel.send(embed=embed, view=review_view(sid), allowed_mentions=NO_PINGS)
-    except discord.HTTPException:
-        log.warning("Could not post to the prompts review channel", exc_info=True)
-        return False
-    return True
-
-
 class SuggestModal(SafeModal, title="Suggest a prompt"):
     """A member proposes a prompt for moderators to review."""
 
@@ -163,9 +149,10 @@ class SuggestModal(SafeModal, title="Suggest a prompt"):
         max_length=NOTE_MAX,
     )
 
-    def __init__(self, theme: str) -> None:
+    def __init__(self, theme: str, post_for_review: PostForReview) -> None:
         super().__init__()
         self.theme = theme
+        self.post_for_review = post_for_review
 
     async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
         """Save the suggestion and send it to the moderators."""
@@ -181,7 +168,7 @@ class SuggestModal(SafeModal, title="Suggest a prompt"):
             self.note.value or None,
         )
         await defer_privately(interaction)
-        posted = await post_for_review(
+        posted = await self.post_for_review(
             bot, interaction.guild, suggestion_embed(suggestion, service.themes()), suggestion.id
         )
         waiting = (
@@ -212,8 +199,6 @@ class RejectModal(SafeModal, title="Decline, with a reason"):
 
     async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
         """Decline, record it, and tell the member privately."""
-        from bot.moderation import ensure_moderator
-
         await ensure_moderator(interaction)
         bot = bot_of(interaction)
         guild_id = guild_of(interaction)

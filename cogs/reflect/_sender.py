@@ -19,6 +19,7 @@ from bot.prompts.delivery import (
 )
 from bot.replies import NO_PINGS
 from cogs.reflect._render import CHANNEL_FOOTER, DM_FOOTER, notice_line, prompt_embed
+from cogs.reflect._views import channel_view, dm_view
 
 if TYPE_CHECKING:
     from bot.client import Alongside
@@ -73,8 +74,6 @@ class DiscordSender:
 
     async def send_dm(self, channel_id: int, outgoing: Outgoing) -> int:
         """Send a prompt by DM, with the row's nonce so a resend is deduplicated."""
-        from cogs.reflect._views import dm_view
-
         drawn = self.bot.services.prompts.describe(outgoing.prompt)
         guild = self.bot.get_guild(outgoing.guild_id)
         where = f"A reflective prompt from **{guild.name}**" if guild else "A reflective prompt"
@@ -97,8 +96,6 @@ class DiscordSender:
 
     async def post_prompt(self, channel_id: int, outgoing: Outgoing) -> int:
         """Post a prompt in a server channel, with its buttons."""
-        from cogs.reflect._views import channel_view
-
         drawn = self.bot.services.prompts.describe(outgoing.prompt)
         channel = self.bot.get_partial_messageable(
             channel_id, guild_id=outgoing.guild_id, type=discord.ChannelType.text

@@ -11,7 +11,7 @@ from bot.components import ID_PATTERN
 from bot.errors import UserFacingError
 from bot.interactions import bot_of
 from bot.replies import send_private
-from cogs.reflect._views import PREFIX, _Persistent
+from cogs.reflect._common import PREFIX, _Persistent
 
 log = logging.getLogger(__name__)
 

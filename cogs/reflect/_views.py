@@ -3,88 +3,38 @@
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any, cast
 
 import discord
 from discord import app_commands
 
-from bot.components import ID_PATTERN, Guarded
-from bot.db.prompts import Delivery
+from bot.client import Alongside
+from bot.components import ID_PATTERN
 from bot.errors import UserFacingError
 from bot.interactions import bot_of, guild_of, tell_member
 from bot.membership import ensure_can_post, ensure_member_here
 from bot.moderation import ensure_moderator
 from bot.prompts.service import Drawn
-from bot.replies import SafeView, send_private
+from bot.prompts.settings import REVIEW_KEY
+from bot.replies import NO_PINGS, SafeView, send_private
 from bot.text import clip
-from cogs.reflect._render import NOW_FOOTER, decided, prompt_embed
+from cogs.reflect._common import (
+    PREFIX,
+    Button,
+    _Persistent,
+    delivery_guild,
+    mark_review,
+    prompt_thread,
+)
+from cogs.reflect._modals import JournalModal, RejectModal, ShareModal
+from cogs.reflect._render import NOW_FOOTER, prompt_embed
 
 log = logging.getLogger(__name__)
 
-Button = discord.ui.Button[Any]
-PREFIX = "alongside:reflect"
 COMING_SOON = (
     "Anonymous answers are coming soon: they will go through Alongside's anonymous sharing, "
     "with all its protections. For now you can journal privately or share in the thread."
 )
-
-THREAD_GONE = "That thread is gone, so Alongside couldn't post there."
-
-
-def delivery_guild(interaction: discord.Interaction[Any], delivery: Delivery) -> int:
-    """Check the person may use a button on this prompt; return the prompt's server."""
-    if delivery.kind == "dm":
-        if interaction.user.id != delivery.target:
-            raise UserFacingError("That button belongs to someone else's prompt.")
-        return delivery.guild_id
-    if interaction.guild_id != delivery.guild_id:
-        raise UserFacingError("That prompt belongs to another server.")
-    return delivery.guild_id
-
-
-async def prompt_thread(interaction: discord.Interaction[Any], thread_id: int) -> discord.Thread:
-    """Return a prompt's thread, or say kindly that it is gone."""
-    bot = bot_of(interaction)
-    thread = bot.get_channel(thread_id)
-    if isinstance(thread, discord.Thread):
-        return thread
-    try:
-        fetched = await bot.fetch_channel(thread_id)
-    except discord.HTTPException:
-        raise UserFacingError(THREAD_GONE) from None
-    if not isinstance(fetched, discord.Thread):
-        raise UserFacingError(THREAD_GONE)
-    return fetched
-
-
-class _Persistent(Guarded, discord.ui.DynamicItem[Button], template=rf"{PREFIX}:base:(?P<id>0)"):
-    """A persistent button whose custom_id ends in a number."""
-
-    _action = "base"
-    _label = ""
-    _style = discord.ButtonStyle.secondary
-
-    def __init__(self, item_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=self._label,
-                style=self._style,
-                custom_id=f"{PREFIX}:{self._action}:{item_id}",
-            )
-        )
-        self.item_id = item_id
-
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> _Persistent:
-        """Rebuild the button from its custom_id after a restart."""
-        return cls(int(match["id"]))
 
 
 class JournalButton(_Persistent, template=rf"{PREFIX}:journal:(?P<id>{ID_PATTERN})"):
@@ -94,8 +44,6 @@ class JournalButton(_Persistent, template=rf"{PREFIX}:journal:(?P<id>{ID_PATTERN
 
     async def run(self, interaction: discord.Interaction[Any]) -> None:
         """Open the journal form for this prompt."""
-        from cogs.reflect._modals import JournalModal
-
         service = bot_of(interaction).services.prompts
         delivery = await service.delivery(self.item_id)
         guild_id = delivery_guild(interaction, delivery)
@@ -111,8 +59,6 @@ class ShareButton(_Persistent, template=rf"{PREFIX}:share:(?P<id>{ID_PATTERN})")
 
     async def run(self, interaction: discord.Interaction[Any]) -> None:
         """Open the form whose answer is posted in the thread."""
-        from cogs.reflect._modals import ShareModal
-
         service = bot_of(interaction).services.prompts
         delivery = await service.delivery(self.item_id)
         guild_id = delivery_guild(interaction, delivery)
@@ -219,8 +165,6 @@ class RejectButton(_Persistent, template=rf"{PREFIX}:reject:(?P<id>{ID_PATTERN})
 
     async def run(self, interaction: discord.Interaction[Any]) -> None:
         """Ask for the reason its author will read."""
-        from cogs.reflect._modals import RejectModal
-
         await ensure_moderator(interaction)
         await bot_of(interaction).services.prompts.suggestion(guild_of(interaction), self.item_id)
         await interaction.response.send_modal(RejectModal(self.item_id))
@@ -234,17 +178,6 @@ DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
     ApproveButton,
     RejectButton,
 )
-
-
-async def mark_review(interaction: discord.Interaction[Any], outcome: str) -> None:
-    """Show on the review message what was decided, and remove its buttons."""
-    message = interaction.message
-    if message is None or not message.embeds:
-        return
-    try:
-        await message.edit(embed=decided(message.embeds[0], outcome), view=None)
-    except discord.HTTPException:
-        log.warning("Could not update a prompt review message", exc_info=True)
 
 
 def dm_view(delivery_id: int) -> discord.ui.View:
@@ -273,6 +206,25 @@ def review_view(suggestion_id: int) -> discord.ui.View:
     return view
 
 
+async def post_for_review(
+    bot: Alongside, guild: discord.Guild, embed: discord.Embed, sid: int
+) -> bool:
+    """Post a suggestion to the review channel with its buttons; False if there is nowhere."""
+    settings = bot.services.settings
+    channel_id = await settings.get(guild.id, REVIEW_KEY) or await settings.get(
+        guild.id, "mod_channel"
+    )
+    channel = guild.get_channel(channel_id) if channel_id else None
+    if not isinstance(channel, discord.TextChannel):
+        return False
+    try:
+        await channel.send(embed=embed, view=review_view(sid), allowed_mentions=NO_PINGS)
+    except discord.HTTPException:
+        log.warning("Could not post to the prompts review channel", exc_info=True)
+        return False
+    return True
+
+
 class NowView(SafeView):
     """Under `/reflect now`: journal about it, or ask for another."""
 
@@ -287,8 +239,6 @@ class NowView(SafeView):
     @discord.ui.button(label="Journal privately", style=discord.ButtonStyle.primary)
     async def journal(self, interaction: discord.Interaction[Any], _: Button) -> None:
         """Open the private journal form for this prompt."""
-        from cogs.reflect._modals import JournalModal
-
         await interaction.response.send_modal(JournalModal(self.guild_id, self.drawn))
 
     @discord.ui.button(label="Another prompt", style=discord.ButtonStyle.secondary)

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import discord
 
 from bot.moderation import ensure_moderator
 from bot.replies import SafeModal
 from bot.unsaid.content import MAX_BODY, MAX_NOTE, MAX_REASON
-
-if TYPE_CHECKING:
-    from cogs.unsaid._cog import Unsaid
+from cogs.unsaid._actions import UnsaidActions
 
 # Long enough to write something that matters; the form is forgotten after this.
 FORM_TIMEOUT = 60 * 60
@@ -42,7 +38,7 @@ def _note_input(default: str | None = None) -> discord.ui.TextInput[discord.ui.V
 class ShareModal(SafeModal):
     """`/unsaid share`: the words, an optional content note, and whether peers may reply."""
 
-    def __init__(self, cog: Unsaid) -> None:
+    def __init__(self, cog: UnsaidActions) -> None:
         super().__init__(title="Share anonymously", timeout=FORM_TIMEOUT)
         self.cog = cog
         self.body = _body_input("What couldn't you say in the room?")
@@ -76,7 +72,7 @@ class ShareModal(SafeModal):
 class ReplyModal(SafeModal):
     """An anonymous reply to one post, with the same protections as a submission."""
 
-    def __init__(self, cog: Unsaid, parent_public_id: str, number: int | None) -> None:
+    def __init__(self, cog: UnsaidActions, parent_public_id: str, number: int | None) -> None:
         title = f"Reply to Unsaid #{number}" if number else "Reply anonymously"
         super().__init__(title=title, timeout=FORM_TIMEOUT)
         self.cog = cog
@@ -96,7 +92,7 @@ class ReplyModal(SafeModal):
 class AnswerModal(SafeModal):
     """An anonymous answer to a reflective prompt, posted in the prompt's thread."""
 
-    def __init__(self, cog: Unsaid, thread_id: int, prompt: str) -> None:
+    def __init__(self, cog: UnsaidActions, thread_id: int, prompt: str) -> None:
         super().__init__(title="Answer anonymously", timeout=FORM_TIMEOUT)
         self.cog = cog
         self.thread_id = thread_id
@@ -121,7 +117,7 @@ class AnswerModal(SafeModal):
 class NoteModal(SafeModal):
     """A moderator approves with a content note of their own."""
 
-    def __init__(self, cog: Unsaid, public_id: str, current: str | None) -> None:
+    def __init__(self, cog: UnsaidActions, public_id: str, current: str | None) -> None:
         super().__init__(title="Approve with a content note", timeout=FORM_TIMEOUT)
         self.cog = cog
         self.public_id = public_id
@@ -144,7 +140,7 @@ class NoteModal(SafeModal):
 class RejectModal(SafeModal):
     """A moderator rejects, with a reason the author can read using their receipt."""
 
-    def __init__(self, cog: Unsaid, public_id: str) -> None:
+    def __init__(self, cog: UnsaidActions, public_id: str) -> None:
         super().__init__(title="Reject", timeout=FORM_TIMEOUT)
         self.cog = cog
         self.public_id = public_id

@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING, Any, cast
 import discord
 
 from bot.components import Guarded, ModeratorOnly
+from cogs.unsaid._actions import UnsaidActions
 
 if TYPE_CHECKING:
     from bot.client import Alongside
-    from cogs.unsaid._cog import Unsaid
 
 PUBLIC_ID = r"[A-Za-z0-9_-]{16}"
 REVIEW_ACTIONS: dict[str, tuple[str, discord.ButtonStyle]] = {
@@ -26,13 +26,13 @@ REVIEW_ACTIONS: dict[str, tuple[str, discord.ButtonStyle]] = {
 }
 
 
-def unsaid_cog(interaction: discord.Interaction) -> Unsaid:
+def unsaid_cog(interaction: discord.Interaction) -> UnsaidActions:
     """Return the loaded Unsaid cog (buttons only exist while it is loaded)."""
     bot = cast("Alongside", interaction.client)
     cog = bot.get_cog("Unsaid")
     if cog is None:
         raise RuntimeError("the Unsaid cog is not loaded")
-    return cast("Unsaid", cog)
+    return cast(UnsaidActions, cog)
 
 
 class ReviewButton(
