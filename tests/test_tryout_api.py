@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import os
@@ -13,16 +14,19 @@ import subprocess
 import sys
 import urllib.request
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 import bot.tryout
 from bot.config import PROJECT_ROOT
 from bot.db import Database
 from bot.db.migrate import apply_migrations
+from bot.tryout.feed import render_rss
 from bot.tryout.runner import demo_settings
 from bot.tryout.web import build_app
 from bot.tryout.world import DemoWorld
@@ -288,6 +292,100 @@ async def test_feeds_stay_on_this_computer(demo: Demo) -> None:
     await demo.slash("mo", "mod feeds test", url=demo.world.feed.url)
     previewed = (await demo.messages("mo"))[-1]
     assert "Voices Alongside (demo blog)" in str(previewed)
+
+
+async def until(check: Any) -> None:
+    """Wait (ten seconds at most) until `check()` says the page would show what we expect."""
+
+    async def poll() -> None:
+        while not await check():
+            await asyncio.sleep(0.02)
+
+    await asyncio.wait_for(poll(), timeout=10)
+
+
+async def test_edited_only_when_a_message_really_changed(demo: Demo) -> None:
+    # A deferred answer's first content replaces "thinking…": that is not an edit.
+    await demo.slash("mo", "mod feeds test", url=demo.world.feed.url)
+
+    async def answered() -> bool:
+        return not (await demo.messages("mo"))[-1]["loading"]
+
+    await until(answered)
+    previewed = (await demo.messages("mo"))[-1]
+    assert "Voices Alongside (demo blog)" in str(previewed)
+    assert previewed["edited"] is None
+    await demo.slash("ash", "about")
+    assert (await demo.messages("ash"))[-1]["edited"] is None
+    # A review card the moderator approves is changed after it was posted: that is an edit.
+    shown = await demo.slash("ash", "unsaid share")
+    await demo.submit("ash", shown["modal"], {"body": WORDS, "note": "", "replies": True})
+    await demo.post("/api/advance", {"minutes": 32})
+    [card] = await demo.messages("mo", "moderators")
+    assert card["edited"] is None
+    await demo.click("mo", "moderators", "Approve")
+    [card, said] = await demo.messages("mo", "moderators")
+    assert "Approved and posted" in str(said) and said["edited"] is None
+    assert card["edited"] is not None
+
+
+class SlowFeed:
+    """A feed on loopback that answers only when the test says so."""
+
+    def __init__(self) -> None:
+        self.asked = asyncio.Event()
+        self.release = asyncio.Event()
+        self.runner: web.AppRunner | None = None
+        self.url = ""
+
+    async def _feed(self, _request: web.Request) -> web.Response:
+        self.asked.set()
+        await self.release.wait()
+        body = render_rss(datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 2, 1, tzinfo=UTC))
+        return web.Response(text=body, content_type="application/rss+xml")
+
+    async def __aenter__(self) -> SlowFeed:
+        app = web.Application()
+        app.router.add_get("/slow.xml", self._feed)
+        self.runner = web.AppRunner(app, access_log=None)
+        await self.runner.setup()
+        site = web.TCPSite(self.runner, "127.0.0.1", 0)
+        await site.start()
+        port = next(a[1] for a in self.runner.addresses if isinstance(a, tuple))
+        self.url = f"http://127.0.0.1:{port}/slow.xml"
+        return self
+
+    async def __aexit__(self, *_exc: object) -> None:
+        self.release.set()
+        assert self.runner is not None
+        await self.runner.cleanup()
+
+
+async def test_a_slow_answer_thinks_without_holding_up_anyone(demo: Demo) -> None:
+    async with SlowFeed() as feed:
+        # Mo's /mod feeds test is deferred while the feed holds its answer: "thinking…".
+        sent = await demo.slash("mo", "mod feeds test", url=feed.url)
+        assert sent == {"modal": None, "failed": False, "error": None, "choices": None}
+        assert feed.asked.is_set()
+        thinking = (await demo.messages("mo"))[-1]
+        assert thinking["loading"] and thinking["ephemeral"]
+        assert thinking["interaction"] == {"user": "Mo", "command": "mod feeds test"}
+        # Meanwhile the page goes on: Ash's command and Mo's own are answered at once.
+        await demo.slash("ash", "about")
+        assert (await demo.messages("ash"))[-1]["embeds"]
+        await demo.slash("mo", "about")
+        assert (await demo.messages("mo"))[-1]["id"] != thinking["id"]
+        # The feed answers; the placeholder becomes the answer, in place, not "(edited)".
+        feed.release.set()
+
+        async def answered() -> bool:
+            shown = {m["id"]: m for m in await demo.messages("mo")}
+            return not shown[thinking["id"]]["loading"]
+
+        await until(answered)
+    [answer] = [m for m in await demo.messages("mo") if m["id"] == thinking["id"]]
+    assert "Voices Alongside (demo blog)" in str(answer)
+    assert answer["edited"] is None and answer["ephemeral"]
 
 
 async def test_mod_status_counts_next_runs_from_the_demo_clock(demo: Demo) -> None:

@@ -199,7 +199,7 @@ def message_json(world: DemoWorld, message: Any, person: Person) -> dict[str, An
             "bot": bool(author and author.bot),
         },
         "timestamp": message.timestamp,
-        "edited": message.edited_timestamp,
+        "edited": world.edits.edited(message),
         "content": message.content or "",
         "embeds": embeds,
         "components": list(message.components),

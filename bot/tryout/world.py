@@ -32,6 +32,7 @@ from bot.services import Services, build_services
 from bot.timeutil import ManualClock
 from bot.tryout.feed import FEED_PATH, DemoFeed
 from bot.tryout.offline import keep_feeds_offline
+from bot.tryout.pending import EditLedger
 from bot.tryout.plan import BOT_NAME, CHANNELS, PEOPLE, SERVER_NAME, TICKS, Person
 from bot.tryout.wire import (
     NESTED,
@@ -109,6 +110,7 @@ class DemoWorld:
         # Discord shows "Ash used /glossary define" above an answer (SimCord records only the
         # top name), or the message whose button was pressed.
         self.origins: dict[int, Origin] = {}
+        self.edits = EditLedger(env.backend)
         self._running = False
 
     # ------------------------------------------------------------------ lifecycle
@@ -128,11 +130,11 @@ class DemoWorld:
         now = datetime.fromisoformat(saved_now) if saved_now else epoch
         clock = ManualClock(now)
         services = build_services(settings, db, clock)
-        keep_feeds_offline(services)
         # The database may remember a command tree synced to another Discord: always sync.
         bot = Alongside(services, force_sync=True)
         env = simcord.Env(bot, check_errors=False, settle_timeout=SETTLE_SECONDS)
         env.backend.bot_user.name = BOT_NAME
+        keep_feeds_offline(services, env)
         # SimCord's ids come from its clock; seeding at the same instant in the same order
         # gives the same ids, so a kept database still matches its server on the next run.
         simcord_start = env.now()
