@@ -28,7 +28,7 @@ from bot.db import Database
 from bot.db.migrate import apply_migrations
 from bot.tryout.feed import render_rss
 from bot.tryout.runner import demo_settings
-from bot.tryout.web import build_app
+from bot.tryout.web import SCRIPTS, build_app
 from bot.tryout.world import DemoWorld
 
 WORDS = "In the board meeting they talked about us as if we weren't there."
@@ -418,7 +418,11 @@ async def test_only_loopback_pages_and_json_posts(demo: Demo) -> None:
     assert page.status == 200
     assert "Try Alongside" in await page.text()
     assert "script-src 'self'" in page.headers["Content-Security-Policy"]
-    assert (await demo.client.get("/static/app.js")).status == 200
+    # The page's script is ES modules, served as JavaScript (browsers refuse modules otherwise).
+    assert '<script type="module" src="/static/app.js">' in await page.text()
+    for name in SCRIPTS:
+        script = await demo.client.get(f"/static/{name}")
+        assert script.status == 200 and script.content_type == "text/javascript", name
     assert (await demo.client.get("/static/../world.py")).status == 404
     rebound = await demo.client.get("/api/state", headers={"Host": "evil.example"})
     assert rebound.status == 403
