@@ -69,7 +69,10 @@ export function pickPopup(index = S.popup ? S.popup.index : 0) {
 }
 
 export async function showCommandPopup(typed) {
+  // Keystrokes come faster than the command list loads: only the latest one shows its list.
+  const sequence = ++S.commandSeq;
   await loadCommands().catch(() => {});
+  if (sequence !== S.commandSeq) return;
   const needle = typed.trim().toLowerCase();
   const starts = S.commands.filter((c) => c.path.startsWith(needle));
   const within = S.commands.filter((c) => !c.path.startsWith(needle) && c.path.includes(needle));

@@ -24,6 +24,7 @@ export const S = {
   openSelect: null,
   nodes: new Map(),
   acSeq: 0,
+  commandSeq: 0,
   acTimer: null,
   failures: 0,
   pending: new Set(),
