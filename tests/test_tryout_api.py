@@ -108,6 +108,27 @@ def channel_names(state: dict[str, Any]) -> list[str]:
     return [channel["name"] for channel in state["channels"] if channel["kind"] == "text"]
 
 
+async def until(check: Any) -> None:
+    """Wait (ten seconds at most) until `check()` says the page would show what we expect."""
+
+    async def poll() -> None:
+        while not await check():
+            await asyncio.sleep(0.02)
+
+    await asyncio.wait_for(poll(), timeout=10)
+
+
+async def answer(demo: Demo, who: str) -> dict[str, Any]:
+    """The last message this person sees, once it is no longer "thinking…" (a feed is fetched
+    beside the demo's other work, so a deferred answer may land just after the command)."""
+
+    async def done() -> bool:
+        return not (await demo.messages(who))[-1]["loading"]
+
+    await until(done)
+    return (await demo.messages(who))[-1]
+
+
 async def test_each_person_sees_only_their_channels_and_commands(demo: Demo) -> None:
     first = await demo.get("/api/state")
     assert [(p["name"], p["role"]) for p in first["people"]] == [
@@ -271,7 +292,7 @@ async def test_channel_role_and_file_options(demo: Demo) -> None:
         channel=demo.channel("general"),
         mention_role=role,
     )
-    added = (await demo.messages("mo"))[-1]
+    added = await answer(demo, "mo")
     assert "Added **Voices Alongside (demo blog)** (feed #2)" in added["content"]
 
     await demo.slash("mo", "mod glossary export")
@@ -279,40 +300,25 @@ async def test_channel_role_and_file_options(demo: Demo) -> None:
     data = await (await demo.client.get(exported["url"])).read()
     upload = {"name": "glossary.toml", "data": base64.b64encode(data).decode()}
     await demo.slash("mo", "mod glossary import", file=upload)
-    answer = (await demo.messages("mo"))[-1]
-    assert "This file would add 0 terms and update 0" in answer["content"]
+    checked = (await demo.messages("mo"))[-1]
+    assert "This file would add 0 terms and update 0" in checked["content"]
 
 
 async def test_feeds_stay_on_this_computer(demo: Demo) -> None:
     await demo.slash("mo", "mod feeds test", url="https://blog.example.org/feed.xml")
-    refused = (await demo.messages("mo"))[-1]
+    refused = await answer(demo, "mo")
     assert "blog.example.org is out on the internet" in str(refused)
     await demo.slash("mo", "mod feeds test", url="http://203.0.113.7/feed.xml")
-    assert "203.0.113.7 is out on the internet" in str((await demo.messages("mo"))[-1])
+    assert "203.0.113.7 is out on the internet" in str(await answer(demo, "mo"))
     await demo.slash("mo", "mod feeds test", url=demo.world.feed.url)
-    previewed = (await demo.messages("mo"))[-1]
+    previewed = await answer(demo, "mo")
     assert "Voices Alongside (demo blog)" in str(previewed)
-
-
-async def until(check: Any) -> None:
-    """Wait (ten seconds at most) until `check()` says the page would show what we expect."""
-
-    async def poll() -> None:
-        while not await check():
-            await asyncio.sleep(0.02)
-
-    await asyncio.wait_for(poll(), timeout=10)
 
 
 async def test_edited_only_when_a_message_really_changed(demo: Demo) -> None:
     # A deferred answer's first content replaces "thinking…": that is not an edit.
     await demo.slash("mo", "mod feeds test", url=demo.world.feed.url)
-
-    async def answered() -> bool:
-        return not (await demo.messages("mo"))[-1]["loading"]
-
-    await until(answered)
-    previewed = (await demo.messages("mo"))[-1]
+    previewed = await answer(demo, "mo")
     assert "Voices Alongside (demo blog)" in str(previewed)
     assert previewed["edited"] is None
     await demo.slash("ash", "about")
