@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import os
@@ -13,18 +14,21 @@ import subprocess
 import sys
 import urllib.request
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 import bot.tryout
 from bot.config import PROJECT_ROOT
 from bot.db import Database
 from bot.db.migrate import apply_migrations
+from bot.tryout.feed import render_rss
 from bot.tryout.runner import demo_settings
-from bot.tryout.web import build_app
+from bot.tryout.web import SCRIPTS, build_app
 from bot.tryout.world import DemoWorld
 
 WORDS = "In the board meeting they talked about us as if we weren't there."
@@ -102,6 +106,27 @@ async def demo(tmp_path: Path) -> AsyncIterator[Demo]:
 
 def channel_names(state: dict[str, Any]) -> list[str]:
     return [channel["name"] for channel in state["channels"] if channel["kind"] == "text"]
+
+
+async def until(check: Any) -> None:
+    """Wait (ten seconds at most) until `check()` says the page would show what we expect."""
+
+    async def poll() -> None:
+        while not await check():
+            await asyncio.sleep(0.02)
+
+    await asyncio.wait_for(poll(), timeout=10)
+
+
+async def answer(demo: Demo, who: str) -> dict[str, Any]:
+    """The last message this person sees, once it is no longer "thinking…" (a feed is fetched
+    beside the demo's other work, so a deferred answer may land just after the command)."""
+
+    async def done() -> bool:
+        return not (await demo.messages(who))[-1]["loading"]
+
+    await until(done)
+    return (await demo.messages(who))[-1]
 
 
 async def test_each_person_sees_only_their_channels_and_commands(demo: Demo) -> None:
@@ -267,7 +292,7 @@ async def test_channel_role_and_file_options(demo: Demo) -> None:
         channel=demo.channel("general"),
         mention_role=role,
     )
-    added = (await demo.messages("mo"))[-1]
+    added = await answer(demo, "mo")
     assert "Added **Voices Alongside (demo blog)** (feed #2)" in added["content"]
 
     await demo.slash("mo", "mod glossary export")
@@ -275,19 +300,98 @@ async def test_channel_role_and_file_options(demo: Demo) -> None:
     data = await (await demo.client.get(exported["url"])).read()
     upload = {"name": "glossary.toml", "data": base64.b64encode(data).decode()}
     await demo.slash("mo", "mod glossary import", file=upload)
-    answer = (await demo.messages("mo"))[-1]
-    assert "This file would add 0 terms and update 0" in answer["content"]
+    checked = (await demo.messages("mo"))[-1]
+    assert "This file would add 0 terms and update 0" in checked["content"]
 
 
 async def test_feeds_stay_on_this_computer(demo: Demo) -> None:
     await demo.slash("mo", "mod feeds test", url="https://blog.example.org/feed.xml")
-    refused = (await demo.messages("mo"))[-1]
+    refused = await answer(demo, "mo")
     assert "blog.example.org is out on the internet" in str(refused)
     await demo.slash("mo", "mod feeds test", url="http://203.0.113.7/feed.xml")
-    assert "203.0.113.7 is out on the internet" in str((await demo.messages("mo"))[-1])
+    assert "203.0.113.7 is out on the internet" in str(await answer(demo, "mo"))
     await demo.slash("mo", "mod feeds test", url=demo.world.feed.url)
-    previewed = (await demo.messages("mo"))[-1]
+    previewed = await answer(demo, "mo")
     assert "Voices Alongside (demo blog)" in str(previewed)
+
+
+async def test_edited_only_when_a_message_really_changed(demo: Demo) -> None:
+    # A deferred answer's first content replaces "thinking…": that is not an edit.
+    await demo.slash("mo", "mod feeds test", url=demo.world.feed.url)
+    previewed = await answer(demo, "mo")
+    assert "Voices Alongside (demo blog)" in str(previewed)
+    assert previewed["edited"] is None
+    await demo.slash("ash", "about")
+    assert (await demo.messages("ash"))[-1]["edited"] is None
+    # A review card the moderator approves is changed after it was posted: that is an edit.
+    shown = await demo.slash("ash", "unsaid share")
+    await demo.submit("ash", shown["modal"], {"body": WORDS, "note": "", "replies": True})
+    await demo.post("/api/advance", {"minutes": 32})
+    [card] = await demo.messages("mo", "moderators")
+    assert card["edited"] is None
+    await demo.click("mo", "moderators", "Approve")
+    [card, said] = await demo.messages("mo", "moderators")
+    assert "Approved and posted" in str(said) and said["edited"] is None
+    assert card["edited"] is not None
+
+
+class SlowFeed:
+    """A feed on loopback that answers only when the test says so."""
+
+    def __init__(self) -> None:
+        self.asked = asyncio.Event()
+        self.release = asyncio.Event()
+        self.runner: web.AppRunner | None = None
+        self.url = ""
+
+    async def _feed(self, _request: web.Request) -> web.Response:
+        self.asked.set()
+        await self.release.wait()
+        body = render_rss(datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 2, 1, tzinfo=UTC))
+        return web.Response(text=body, content_type="application/rss+xml")
+
+    async def __aenter__(self) -> SlowFeed:
+        app = web.Application()
+        app.router.add_get("/slow.xml", self._feed)
+        self.runner = web.AppRunner(app, access_log=None)
+        await self.runner.setup()
+        site = web.TCPSite(self.runner, "127.0.0.1", 0)
+        await site.start()
+        port = next(a[1] for a in self.runner.addresses if isinstance(a, tuple))
+        self.url = f"http://127.0.0.1:{port}/slow.xml"
+        return self
+
+    async def __aexit__(self, *_exc: object) -> None:
+        self.release.set()
+        assert self.runner is not None
+        await self.runner.cleanup()
+
+
+async def test_a_slow_answer_thinks_without_holding_up_anyone(demo: Demo) -> None:
+    async with SlowFeed() as feed:
+        # Mo's /mod feeds test is deferred while the feed holds its answer: "thinking…".
+        sent = await demo.slash("mo", "mod feeds test", url=feed.url)
+        assert sent == {"modal": None, "failed": False, "error": None, "choices": None}
+        assert feed.asked.is_set()
+        thinking = (await demo.messages("mo"))[-1]
+        assert thinking["loading"] and thinking["ephemeral"]
+        assert thinking["interaction"] == {"user": "Mo", "command": "mod feeds test"}
+        # Meanwhile the page goes on: Ash's command and Mo's own are answered at once.
+        await demo.slash("ash", "about")
+        assert (await demo.messages("ash"))[-1]["embeds"]
+        await demo.slash("mo", "about")
+        assert (await demo.messages("mo"))[-1]["id"] != thinking["id"]
+        # The feed answers; the placeholder becomes the answer, in place, not "(edited)".
+        feed.release.set()
+
+        async def answered() -> bool:
+            shown = {m["id"]: m for m in await demo.messages("mo")}
+            return not shown[thinking["id"]]["loading"]
+
+        await until(answered)
+    [answer] = [m for m in await demo.messages("mo") if m["id"] == thinking["id"]]
+    assert "Voices Alongside (demo blog)" in str(answer)
+    assert answer["edited"] is None and answer["ephemeral"]
 
 
 async def test_mod_status_counts_next_runs_from_the_demo_clock(demo: Demo) -> None:
@@ -320,7 +424,11 @@ async def test_only_loopback_pages_and_json_posts(demo: Demo) -> None:
     assert page.status == 200
     assert "Try Alongside" in await page.text()
     assert "script-src 'self'" in page.headers["Content-Security-Policy"]
-    assert (await demo.client.get("/static/app.js")).status == 200
+    # The page's script is ES modules, served as JavaScript (browsers refuse modules otherwise).
+    assert '<script type="module" src="/static/app.js">' in await page.text()
+    for name in SCRIPTS:
+        script = await demo.client.get(f"/static/{name}")
+        assert script.status == 200 and script.content_type == "text/javascript", name
     assert (await demo.client.get("/static/../world.py")).status == 404
     rebound = await demo.client.get("/api/state", headers={"Host": "evil.example"})
     assert rebound.status == 403

@@ -15,7 +15,9 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -119,6 +121,48 @@ def page(chromium: str, demo_url: str) -> Iterator[Any]:
             assert not problems, problems
         finally:
             context.close()
+
+
+class SlowFeed:
+    """A feed on 127.0.0.1 that answers only when the test releases it (never by the clock)."""
+
+    TITLE = "A feed that takes its time"
+    RSS = (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+        f"<title>{TITLE}</title><link>http://127.0.0.1/</link><description>Slow</description>"
+        "<item><title>Held back</title><link>http://127.0.0.1/held</link>"
+        "<guid>held</guid><description>Worth the wait.</description></item>"
+        "</channel></rss>"
+    ).encode()
+
+    def __init__(self) -> None:
+        self.release = threading.Event()
+        feed = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                feed.release.wait(timeout=60)
+                self.send_response(200)
+                self.send_header("Content-Type", "application/rss+xml")
+                self.send_header("Content-Length", str(len(feed.RSS)))
+                self.end_headers()
+                self.wfile.write(feed.RSS)
+
+            def log_message(self, *_args: Any) -> None:
+                return
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/slow.xml"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> SlowFeed:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.release.set()
+        self.server.shutdown()
+        self.server.server_close()
 
 
 def run_command(page: Any, typed: str, path: str) -> None:
@@ -284,6 +328,7 @@ def test_try_in_a_browser(page: Any) -> None:
     about = page.locator(".message").last
     expect(about).to_contain_text("Only you can see this")
     expect(about.locator(".context")).to_contain_text("Ash used /about")
+    expect(about.locator(".edited")).to_have_count(0)  # a fresh answer is not "(edited)"
 
     # /glossary define, choosing the term from the bot's autocomplete suggestions.
     run_command(page, "/glossary def", "glossary define")
@@ -320,9 +365,14 @@ def test_try_in_a_browser(page: Any) -> None:
     expect(review).not_to_contain_text("Ash")
     page.screenshot(path=str(ARTIFACTS / "tryout-review.png"))
     assert_accessible(page, "#moderators")
+    card = page.locator(f'.message[data-id="{review.get_attribute("data-id")}"]')
+    expect(card.locator(".edited")).to_have_count(0)
     review.locator("button.btn", has_text=re.compile(r"^Approve$")).click()
     approved = page.locator(".message").last
     expect(approved).to_contain_text("Approved and posted")
+    # The card the bot changed says "(edited)", as in Discord; the new answer doesn't.
+    expect(card.locator(".edited")).to_have_text("(edited)")
+    expect(approved.locator(".edited")).to_have_count(0)
 
     # Its link opens the post here, in #unsaid (not discord.com), where everyone can read it.
     approved.locator('a[href^="https://discord.com/channels/"]').first.click()
@@ -354,6 +404,32 @@ def test_try_in_a_browser(page: Any) -> None:
     page.keyboard.press("Enter")
     expect(page.locator(".message .embed-title", has_text="step 2").last).to_be_visible()
     assert page.evaluate("document.activeElement !== document.body")
+
+    # A slow answer: the feed holds its reply, so the bot defers and the page shows "thinking…".
+    with SlowFeed() as feed:
+        run_command(page, "/mod feeds test", "mod feeds test")
+        page.keyboard.type(feed.url)
+        page.keyboard.press("Enter")
+        thinking = page.locator(".message.ephemeral", has=page.locator(".thinking"))
+        expect(thinking.locator('[role="status"]')).to_have_text("Alongside is thinking…")
+        expect(thinking).to_contain_text("Only you can see this")
+        pending = thinking.get_attribute("data-id")
+        page.screenshot(path=str(ARTIFACTS / "tryout-thinking.png"))
+        assert_accessible(page, "a deferred answer")
+        # Meanwhile the page is not blocked: another command is answered, channels change.
+        run_command(page, "/about", "about")
+        page.keyboard.press("Enter")
+        expect(page.locator(".message").last.locator(".context")).to_contain_text("Mo used /about")
+        page.locator('.channel[data-name="unsaid"]').click()
+        expect(page.locator("#channel-name")).to_have_text("unsaid")
+        page.locator('.channel[data-name="general"]').click()
+        expect(page.locator(f'.message[data-id="{pending}"] .thinking')).to_be_visible()
+        # The feed answers: the placeholder becomes the answer, in place, not "(edited)".
+        feed.release.set()
+        answer = page.locator(f'.message[data-id="{pending}"]')
+        expect(answer).to_contain_text(SlowFeed.TITLE)
+        expect(answer.locator(".thinking")).to_have_count(0)
+        expect(answer.locator(".edited")).to_have_count(0)
 
 
 def test_a_phone_sized_window(page: Any) -> None:

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import ipaddress
 
-from bot.feeds.fetch import FeedFetcher
+import simcord
+
 from bot.feeds.netguard import AddressGuard, AddressRefused, IPAddress
 from bot.services import Services
+from bot.tryout.pending import ParkedFetcher
 
 ELSEWHERE = (
     "{host} is out on the internet, and this offline demo stays on your computer. "
@@ -38,7 +40,10 @@ async def loopback_lookup(host: str, port: int, family: int) -> list[IPAddress]:
     raise AddressRefused(ELSEWHERE.format(host=host))
 
 
-def keep_feeds_offline(services: Services) -> None:
-    """Give the feeds service a fetcher that reaches only 127.0.0.1 (before it fetches)."""
+def keep_feeds_offline(services: Services, env: simcord.Env) -> None:
+    """Give the feeds service a fetcher that reaches only 127.0.0.1 (before it fetches).
+
+    Its network waits are declared to SimCord, so a slow feed never holds up the page.
+    """
     policy = services.feeds.fetcher.policy
-    services.feeds.fetcher = FeedFetcher(policy, LoopbackOnly(), loopback_lookup)
+    services.feeds.fetcher = ParkedFetcher(policy, LoopbackOnly(), loopback_lookup, env)

@@ -11,11 +11,11 @@ from urllib.parse import urlencode
 
 import simcord
 
+from bot.tryout.pending import LOADING
 from bot.tryout.plan import CHANNELS, Person
 from bot.tryout.wire import NESTED
 from bot.tryout.world import DemoWorld
 
-LOADING = 1 << 7  # the "Alongside is thinking…" placeholder of a deferred reply
 TEXT_CHANNEL = 0
 THREAD_TYPES = (11, 12)
 PRIVATE_THREAD = 12
@@ -199,7 +199,7 @@ def message_json(world: DemoWorld, message: Any, person: Person) -> dict[str, An
             "bot": bool(author and author.bot),
         },
         "timestamp": message.timestamp,
-        "edited": message.edited_timestamp,
+        "edited": world.edits.edited(message),
         "content": message.content or "",
         "embeds": embeds,
         "components": list(message.components),

@@ -27,7 +27,20 @@ from bot.tryout.world import DemoWorld
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
-STATIC = ("index.html", "a11y.js", "app.js", "style.css", "icon.svg")
+SCRIPTS = (
+    "app.js",
+    "state.js",
+    "markdown.js",
+    "layout.js",
+    "messages.js",
+    "actions.js",
+    "commands.js",
+    "forms.js",
+    "a11y.js",
+)
+STATIC = ("index.html", *SCRIPTS, "style.css", "icon.svg")
+# ES modules load only with a JavaScript type (and `nosniff`); don't trust the system's table.
+KINDS = {".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml"}
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost")
 MAX_BODY = 12 * 1024 * 1024  # attachments travel as base64 in JSON
 SECURITY_HEADERS = {
@@ -95,7 +108,8 @@ async def static(request: web.Request) -> web.Response:
     name = request.match_info["name"]
     if name not in STATIC:
         raise web.HTTPNotFound()
-    kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    suffix = name[name.rfind(".") :]
+    kind = KINDS.get(suffix) or mimetypes.guess_type(name)[0] or "application/octet-stream"
     charset = None if kind.startswith("image/") and not kind.endswith("svg+xml") else "utf-8"
     return web.Response(body=_static_bytes(name), content_type=kind, charset=charset)
 

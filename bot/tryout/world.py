@@ -1,9 +1,10 @@
-# Over 400 lines: the demo's whole simulated server is set up in one place. Issue #17 splits it.
 """The demo server: the real bot inside SimCord, seeded with people, channels and settings.
 
 Everything a visitor does goes through SimCord's actors, exactly as the tests drive the bot:
 slash commands, autocomplete, buttons, selects and forms. One lock keeps those operations in
-order, because SimCord runs one at a time.
+order, because SimCord runs one at a time (a slow feed's network wait is declared to SimCord, so
+it never holds the lock: see pending.py). The server's seeding is in server.py, and the page's
+values are turned into SimCord's in inputs.py.
 """
 
 from __future__ import annotations
@@ -12,39 +13,32 @@ import asyncio
 import logging
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-import discord
 import simcord
-from apscheduler.triggers.interval import IntervalTrigger
 from simcord.backend.access import channel_accessible
 from simcord.results import ResponseMessage
 
-from bot.checkins.settings import SUPPORT_CHANNEL
 from bot.client import Alongside
 from bot.config import Settings
 from bot.db import Database
 from bot.db.meta import MetaStore
-from bot.prompts.settings import REVIEW_KEY as PROMPTS_REVIEW
 from bot.services import Services, build_services
 from bot.timeutil import ManualClock
-from bot.tryout.feed import FEED_PATH, DemoFeed
+from bot.tryout.feed import DemoFeed
+from bot.tryout.inputs import find_leaf, modal_values, option_values, resolve_entity
 from bot.tryout.offline import keep_feeds_offline
-from bot.tryout.plan import BOT_NAME, CHANNELS, PEOPLE, SERVER_NAME, TICKS, Person
+from bot.tryout.operation import OpenModal, Operation, Origin, start_of_minute
+from bot.tryout.pending import EditLedger
+from bot.tryout.plan import BOT_NAME, TICKS, Person
+from bot.tryout.server import align_jobs, configure, hold_scheduler, repoint_feed, seed_server
 from bot.tryout.wire import (
-    NESTED,
-    OPTION_PICKS,
     SELECT_PICKS,
     DemoError,
-    Option,
     Outcome,
     Part,
-    as_list,
     find_component,
-    modal_controls,
-    upload,
 )
 
 log = logging.getLogger(__name__)
@@ -57,30 +51,6 @@ CONFIGURED_KEY = "tryout:configured"
 STEP_MINUTES = 10
 MAX_ADVANCE_MINUTES = 7 * 24 * 60
 SETTLE_SECONDS = 15.0
-
-
-@dataclass(frozen=True, slots=True)
-class Origin:
-    """What an answer answers, for the line above it: a command, or a message's button."""
-
-    command: str | None = None
-    channel_id: int | None = None
-    message_id: int | None = None
-
-
-@dataclass(slots=True)
-class OpenModal:
-    """A form the bot showed someone, waiting to be submitted."""
-
-    person_id: int
-    actor: Any
-    result: simcord.InteractionResult
-    origin: Origin
-
-
-def start_of_minute(moment: datetime) -> datetime:
-    """`moment` without seconds, in UTC."""
-    return moment.astimezone(UTC).replace(second=0, microsecond=0)
 
 
 class DemoWorld:
@@ -109,6 +79,7 @@ class DemoWorld:
         # Discord shows "Ash used /glossary define" above an answer (SimCord records only the
         # top name), or the message whose button was pressed.
         self.origins: dict[int, Origin] = {}
+        self.edits = EditLedger(env.backend)
         self._running = False
 
     # ------------------------------------------------------------------ lifecycle
@@ -128,11 +99,11 @@ class DemoWorld:
         now = datetime.fromisoformat(saved_now) if saved_now else epoch
         clock = ManualClock(now)
         services = build_services(settings, db, clock)
-        keep_feeds_offline(services)
         # The database may remember a command tree synced to another Discord: always sync.
         bot = Alongside(services, force_sync=True)
         env = simcord.Env(bot, check_errors=False, settle_timeout=SETTLE_SECONDS)
         env.backend.bot_user.name = BOT_NAME
+        keep_feeds_offline(services, env)
         # SimCord's ids come from its clock; seeding at the same instant in the same order
         # gives the same ids, so a kept database still matches its server on the next run.
         simcord_start = env.now()
@@ -143,7 +114,7 @@ class DemoWorld:
         await meta.set(EPOCH_KEY, epoch.isoformat())
         feed = DemoFeed(epoch, clock.now)
         world = cls(env=env, bot=bot, services=services, clock=clock, feed=feed)
-        world._seed_server()
+        seed_server(world)
         env.backend.advance_clock((clock.now() - env.now()).total_seconds())
         try:
             await feed.open()
@@ -154,9 +125,9 @@ class DemoWorld:
                 for person in world.people.values():
                     person.actor.user.dm_channel  # noqa: B018 - opens the DM channel
                 if configured:
-                    await world._repoint_feed()
+                    await repoint_feed(world)
                 else:
-                    await world._configure()
+                    await configure(world)
                 await env.settle()
             await meta.set(CONFIGURED_KEY, "yes")
             await world._remember_now()
@@ -178,81 +149,6 @@ class DemoWorld:
         finally:
             await self.feed.close()
             await self.services.feeds.close()
-
-    def _seed_server(self) -> None:
-        """Create the server, its roles, people and channels (always in the same order)."""
-        env = self.env
-        guild = env.create_guild(SERVER_NAME)
-        self.guild = guild
-        self.roles["Moderators"] = guild.create_role(
-            "Moderators", permissions=discord.Permissions(manage_guild=True)
-        )
-        self.roles["Peer supporters"] = guild.create_role("Peer supporters")
-        for key, name, role, about in PEOPLE:
-            user = env.create_user(key, global_name=name)
-            roles = [self.roles["Moderators"]] if role == "moderator" else []
-            if key == "bea":
-                roles.append(self.roles["Peer supporters"])
-            actor = guild.add_member(user, roles=roles)
-            self.people[actor.id] = Person(key, name, role, about, actor)
-        hidden = discord.PermissionOverwrite(view_channel=False)
-        shown = discord.PermissionOverwrite(view_channel=True)
-        bot_user = simcord.UserHandle(env, env.backend.bot_user)
-        for plan in CHANNELS:
-            overwrites: dict[Any, discord.PermissionOverwrite] = {}
-            if plan.private_to:
-                overwrites[guild.default_role] = hidden
-                overwrites[bot_user] = shown
-                for role_name in plan.private_to:
-                    overwrites[self.roles[role_name]] = shown
-            self.channels[plan.key] = guild.create_text_channel(
-                plan.key, overwrites=overwrites, topic=plan.topic
-            )
-
-    async def _configure(self) -> None:
-        """First run: the settings a moderator would choose, a feed and a prompt schedule."""
-        guild_id = self.guild_id
-        channel = {key: handle.id for key, handle in self.channels.items()}
-        await self.services.settings.set_many(
-            guild_id,
-            {
-                "moderator_role": self.roles["Moderators"].id,
-                "mod_channel": channel["moderators"],
-                "unsaid_channel": channel["unsaid"],
-                "unsaid_review_channel": channel["moderators"],
-                "glossary_review_channel": channel["moderators"],
-                PROMPTS_REVIEW: channel["moderators"],
-                SUPPORT_CHANNEL: channel["peer-support"],
-            },
-        )
-        moderator = self.person("mo")
-        await self.services.prompts.add_schedule(
-            guild_id, channel["reflections"], "daily", None, "10:00", None, True, moderator.id
-        )
-        await self._add_feed(backfill=1)
-
-    async def _add_feed(self, *, backfill: int) -> None:
-        await self.services.feeds.add(
-            guild_id=self.guild_id,
-            actor_id=self.person("mo").id,
-            url=self.feed.url,
-            channel_id=self.channels["blogs"].id,
-            backfill=backfill,
-        )
-        poster = getattr(self.bot.get_cog("Feeds"), "poster", None)
-        if poster is not None:
-            await self.services.feeds.deliver(poster)
-
-    async def _repoint_feed(self) -> None:
-        """A kept database: the demo feed is served on a new port this time."""
-        for health in await self.services.feeds.health(self.guild_id):
-            url = health.feed.url
-            if url.startswith("http://127.0.0.1:") and url.endswith(FEED_PATH):
-                if url == self.feed.url:
-                    return
-                await self.services.feeds.remove(self.guild_id, health.feed.id)
-                await self._add_feed(backfill=0)
-                return
 
     async def _remember_now(self) -> None:
         await self.services.meta.set(NOW_KEY, self.clock.now().isoformat())
@@ -311,26 +207,6 @@ class DemoWorld:
             raise DemoError("That message no longer exists.") from None
         return ResponseMessage(self.env, stored)
 
-    def _resolve_entity(self, picks: set[str], raw: Any) -> Any:
-        """A handle for the channel, role or person chosen by id on the page."""
-        try:
-            entity_id = int(raw)
-        except (TypeError, ValueError):
-            raise DemoError("That choice isn't a channel, role or person here.") from None
-        if "channel" in picks and entity_id in self.env.backend.channels:
-            return self.channel_handle(entity_id)
-        if "role" in picks and self.guild is not None:
-            roles = {role.id: role for role in self.guild.roles.values()}
-            if entity_id in roles:
-                return roles[entity_id]
-        if "user" in picks:
-            if entity_id in self.people:
-                return self.people[entity_id].actor
-            if entity_id == self.env.backend.bot_user.id and self.guild is not None:
-                bot_user = simcord.UserHandle(self.env, self.env.backend.bot_user)
-                return simcord.MemberActor(self.env, self.guild, bot_user)
-        raise DemoError("That choice isn't a channel, role or person here.")
-
     # ------------------------------------------------------------------ commands
 
     def visible_commands(self, person: Person, channel_id: int) -> list[dict[str, Any]]:
@@ -342,69 +218,13 @@ class DemoWorld:
         )
         return commands
 
-    def _leaf(self, person: Person, channel_id: int, path: str) -> dict[str, Any]:
-        words = path.split()
-        if not words:
-            raise DemoError("Type a command after the slash.")
-        for command in self.visible_commands(person, channel_id):
-            if command["name"] != words[0]:
-                continue
-            node: dict[str, Any] = command
-            for word in words[1:]:
-                children = [
-                    option
-                    for option in node.get("options") or []
-                    if option.get("type") in NESTED and option["name"] == word
-                ]
-                if not children:
-                    break
-                node = children[0]
-            else:
-                if any(option.get("type") in NESTED for option in node.get("options") or []):
-                    break
-                return node
-        raise DemoError(f"/{path} isn't a command {person.name} can use here.")
-
-    def _options(self, leaf: dict[str, Any], raw: Mapping[str, Any]) -> dict[str, Any]:
-        """Turn what the page sent into the values SimCord expects, by each option's type."""
-        declared = {option["name"]: option for option in leaf.get("options") or []}
-        values: dict[str, Any] = {}
-        for name, value in raw.items():
-            option = declared.get(name)
-            if option is None:
-                raise DemoError(f"There is no option called {name}.")
-            if value is None or value == "":
-                continue
-            values[name] = self._option_value(option, value)
-        return values
-
-    def _option_value(self, option: dict[str, Any], value: Any) -> Any:
-        kind = option["type"]
-        name = option["name"]
-        try:
-            if kind == Option.STRING:
-                return str(value)
-            if kind == Option.INTEGER:
-                return int(value)
-            if kind == Option.NUMBER:
-                return float(value)
-            if kind == Option.BOOLEAN:
-                return value if isinstance(value, bool) else str(value).lower() == "true"
-        except ValueError:
-            raise DemoError(f"{name} needs a number.") from None
-        if kind in OPTION_PICKS:
-            return self._resolve_entity(OPTION_PICKS[Option(kind)], value)
-        if kind == Option.ATTACHMENT:
-            return upload(value)
-        raise DemoError(f"The option {name} has a type this page can't fill in.")
-
     async def slash(
         self, person: Person, channel_id: int, path: str, raw: Mapping[str, Any]
     ) -> Outcome:
         """Run a slash command as this person in this channel."""
         async with self._operation():
             actor = self._actor_in(person, channel_id)
-            options = self._options(self._leaf(person, channel_id, path), raw)
+            options = option_values(self, find_leaf(self, person, channel_id, path), raw)
             if isinstance(actor, simcord.UserHandle):
                 result = await actor.slash(path, **options)
             else:
@@ -423,9 +243,11 @@ class DemoWorld:
         """Ask the bot for suggestions for one option, given what is filled in so far."""
         async with self._operation():
             actor = self._actor_in(person, channel_id)
-            leaf = self._leaf(person, channel_id, path)
+            leaf = find_leaf(self, person, channel_id, path)
             filled = {
-                name: value for name, value in self._options(leaf, raw).items() if name != option
+                name: value
+                for name, value in option_values(self, leaf, raw).items()
+                if name != option
             }
             if isinstance(actor, simcord.UserHandle):
                 choices = await actor.autocomplete(path, option, typed, **filled)
@@ -464,7 +286,7 @@ class DemoWorld:
             )
             kind = component.get("type", Part.STRING_SELECT) if component else Part.STRING_SELECT
             values = (
-                [self._resolve_entity(SELECT_PICKS[Part(kind)], value) for value in raw_values]
+                [resolve_entity(self, SELECT_PICKS[Part(kind)], value) for value in raw_values]
                 if kind in SELECT_PICKS
                 else [str(value) for value in raw_values]
             )
@@ -480,7 +302,7 @@ class DemoWorld:
             if shown is None or shown.person_id != person.id:
                 raise DemoError("That form has closed. Open it again.")
             spec = shown.result.modal or {}
-            values = self._modal_values(spec, raw_values)
+            values = modal_values(self, spec, raw_values)
             del self._modals[modal_id]
             result = await shown.actor.submit_modal(shown.result, values)
             return await self._finish(person, shown.actor, result, shown.origin)
@@ -490,36 +312,6 @@ class DemoWorld:
         shown = self._modals.get(modal_id)
         if shown is not None and shown.person_id == person.id:
             del self._modals[modal_id]
-
-    def _modal_values(self, spec: dict[str, Any], raw: Mapping[str, Any]) -> dict[str, Any]:
-        controls = {control["custom_id"]: control for control in modal_controls(spec)}
-        values: dict[str, Any] = {}
-        for custom_id, value in raw.items():
-            control = controls.get(custom_id)
-            if control is None:
-                continue
-            kind = control["type"]
-            if kind == Part.TEXT_INPUT:
-                values[custom_id] = str(value or "")
-            elif kind == Part.CHECKBOX:
-                values[custom_id] = bool(value)
-            elif kind == Part.RADIO_GROUP:
-                if value:
-                    values[custom_id] = str(value)
-            elif kind in (Part.STRING_SELECT, Part.CHECKBOX_GROUP):
-                chosen = [str(item) for item in as_list(value)]
-                if chosen:
-                    values[custom_id] = chosen
-            elif kind in SELECT_PICKS:
-                picks = SELECT_PICKS[Part(kind)]
-                picked = [self._resolve_entity(picks, item) for item in as_list(value)]
-                if picked:
-                    values[custom_id] = picked
-            elif kind == Part.FILE_UPLOAD:
-                files = [upload(item) for item in as_list(value)]
-                if files:
-                    values[custom_id] = files
-        return values
 
     # ------------------------------------------------------------------ messages and time
 
@@ -574,8 +366,8 @@ class DemoWorld:
 
     # ------------------------------------------------------------------ helpers
 
-    def _operation(self) -> _Operation:
-        return _Operation(self)
+    def _operation(self) -> Operation:
+        return Operation(self)
 
     async def _finish(
         self, person: Person, actor: Any, result: simcord.InteractionResult, origin: Origin
@@ -594,46 +386,3 @@ class DemoWorld:
         if not result.acknowledged:
             return Outcome(failed=True)
         return Outcome()
-
-
-class _Operation:
-    """Hold the world's lock and SimCord's clock scope; turn SimCord refusals into DemoError."""
-
-    def __init__(self, world: DemoWorld) -> None:
-        self._world = world
-
-    async def __aenter__(self) -> None:
-        await self._world.lock.acquire()
-        self._scope = self._world.env.time_context()
-        self._scope.__enter__()
-
-    async def __aexit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
-        try:
-            self._scope.__exit__(exc_type, exc, tb)
-        finally:
-            self._world.lock.release()
-        if isinstance(exc, simcord.SetupError | simcord.BackendError | simcord.OptionError):
-            raise DemoError(str(exc)) from exc
-
-
-def align_jobs(services: Services, now: datetime) -> None:
-    """Count each held job's next run from the demo's clock, so `/mod status` tells demo time."""
-    aps = services.scheduler._aps
-    for job in aps.get_jobs():
-        trigger = job.trigger
-        if isinstance(trigger, IntervalTrigger):
-            next_run: datetime | None = now + trigger.interval
-        else:
-            next_run = trigger.get_next_fire_time(None, now)
-        if next_run is not None:
-            job.modify(next_run_time=next_run)
-
-
-def hold_scheduler(services: Services) -> None:
-    """Let the demo's time move only when the visitor moves it.
-
-    APScheduler counts real seconds, so left running it would tick on its own, between the
-    visitor's actions. Pausing it keeps its jobs (and what `/mod status` shows of them); the
-    world runs the same ticks itself after each action and each step of time.
-    """
-    services.scheduler.pause()
