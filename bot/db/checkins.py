@@ -10,6 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 from bot.db.connection import Database
+from bot.db.rows import from_row, from_rows
 from bot.timeutil import from_db, to_db
 
 # --- consent and availability -------------------------------------------------------------
@@ -119,7 +120,8 @@ WHERE g.round_id IN (SELECT id FROM buddy_rounds WHERE guild_id = ? ORDER BY due
 ORDER BY g.round_id DESC, g.group_no
 """
 SELECT_UNNOTIFIED = """
-SELECT r.id AS round_id, r.guild_id, g.group_no, g.user_id, g.notified_at FROM buddy_groups AS g
+SELECT r.id AS round_id, r.guild_id, g.group_no, g.user_id, g.notified_at IS NOT NULL AS notified
+FROM buddy_groups AS g
 JOIN buddy_rounds AS r ON r.id = g.round_id
 WHERE g.round_id IN (SELECT round_id FROM buddy_groups WHERE notified_at IS NULL)
 ORDER BY r.id, g.group_no, g.user_id
@@ -268,52 +270,6 @@ class GroupMember:
     notified: bool
 
 
-def _maybe(text: str | None) -> datetime | None:
-    return None if text is None else from_db(text)
-
-
-def _checkin(row: sqlite3.Row) -> CheckinRow:
-    return CheckinRow(
-        row["id"],
-        from_db(row["created_at"]),
-        date.fromisoformat(row["week_start"]),
-        row["load"],
-        row["energy"],
-        row["note"],
-        bool(row["welcome_peer"]),
-    )
-
-
-def _reminder(row: sqlite3.Row) -> ReminderRow:
-    return ReminderRow(
-        row["id"],
-        row["guild_id"],
-        row["user_id"],
-        row["cadence"],
-        row["weekday"],
-        row["at_time"],
-        row["zone"],
-        from_db(row["next_due_at"]),
-        _maybe(row["skip_until"]),
-    )
-
-
-def _request(row: sqlite3.Row) -> RequestRow:
-    return RequestRow(
-        row["id"],
-        row["guild_id"],
-        row["asker_id"],
-        from_db(row["created_at"]),
-        from_db(row["expires_at"]),
-        row["status"],
-        row["channel_id"],
-        row["message_id"],
-        row["taken_by"],
-        _maybe(row["taken_at"]),
-        _maybe(row["asker_told_at"]),
-    )
-
-
 class CheckinRepo:
     """Every check-in query; rows become dataclasses here."""
 
@@ -324,11 +280,7 @@ class CheckinRepo:
     async def member(self, guild_id: int, user_id: int) -> MemberRow | None:
         """Return the member's consent record, or None if they never agreed."""
         row = await self.db.fetch_one(SELECT_MEMBER, (guild_id, user_id))
-        if row is None:
-            return None
-        return MemberRow(
-            from_db(row["consented_at"]), _maybe(row["withdrawn_at"]), bool(row["available"])
-        )
+        return None if row is None else from_row(MemberRow, row)
 
     async def agree(self, guild_id: int, user_id: int, now: datetime) -> None:
         """Record consent (again, after a withdrawal) at `now`."""
@@ -386,12 +338,12 @@ class CheckinRepo:
     async def history(self, guild_id: int, user_id: int, since: datetime) -> list[CheckinRow]:
         """Return one member's check-ins since `since`, oldest first."""
         rows = await self.db.fetch_all(SELECT_HISTORY, (guild_id, user_id, to_db(since)))
-        return [_checkin(row) for row in rows]
+        return from_rows(CheckinRow, rows)
 
     async def latest(self, guild_id: int, user_id: int) -> CheckinRow | None:
         """Return the member's most recent check-in."""
         row = await self.db.fetch_one(SELECT_LATEST, (guild_id, user_id))
-        return None if row is None else _checkin(row)
+        return None if row is None else from_row(CheckinRow, row)
 
     async def summary_rows(
         self, guild_id: int, first_week: date, end_week: date
@@ -432,7 +384,7 @@ class CheckinRepo:
     async def reminder(self, guild_id: int, user_id: int) -> ReminderRow | None:
         """Return the member's reminder plan, if any."""
         row = await self.db.fetch_one(SELECT_REMINDER, (guild_id, user_id))
-        return None if row is None else _reminder(row)
+        return None if row is None else from_row(ReminderRow, row)
 
     async def delete_reminder(self, guild_id: int, user_id: int) -> bool:
         """Stop the member's reminders; say whether there were any."""
@@ -441,7 +393,7 @@ class CheckinRepo:
     async def due_reminders(self, now: datetime, limit: int) -> list[ReminderRow]:
         """Return reminder plans whose next time has come."""
         rows = await self.db.fetch_all(SELECT_DUE_REMINDERS, (to_db(now), limit))
-        return [_reminder(row) for row in rows]
+        return from_rows(ReminderRow, rows)
 
     async def advance_reminder(self, reminder_id: int, was: datetime, nxt: datetime) -> None:
         """Move a plan's next time on, unless someone changed it meanwhile."""
@@ -461,7 +413,8 @@ class CheckinRepo:
         row = await self.db.fetch_one(SELECT_BUDDY, (guild_id, user_id))
         if row is None:
             return None
-        return from_db(row["joined_at"]), _maybe(row["paused_until"])
+        paused = row["paused_until"]
+        return from_db(row["joined_at"]), None if paused is None else from_db(paused)
 
     async def leave_buddies(self, guild_id: int, user_id: int) -> bool:
         """Opt the member out."""
@@ -529,16 +482,7 @@ class CheckinRepo:
     async def rounds_to_notify(self) -> list[GroupMember]:
         """Return every member of rounds whose introductions are not all sent."""
         rows = await self.db.fetch_all(SELECT_UNNOTIFIED)
-        return [
-            GroupMember(
-                r["round_id"],
-                r["guild_id"],
-                r["group_no"],
-                r["user_id"],
-                r["notified_at"] is not None,
-            )
-            for r in rows
-        ]
+        return from_rows(GroupMember, rows)
 
     async def mark_notified(self, round_id: int, user_id: int, now: datetime) -> None:
         """Record that a member's introduction went out."""
@@ -548,7 +492,7 @@ class CheckinRepo:
     async def open_request(self, guild_id: int, asker_id: int) -> RequestRow | None:
         """Return the member's open request, if any."""
         row = await self.db.fetch_one(SELECT_OPEN_REQUEST, (guild_id, asker_id))
-        return None if row is None else _request(row)
+        return None if row is None else from_row(RequestRow, row)
 
     async def add_request(
         self, guild_id: int, asker_id: int, now: datetime, expires: datetime, channel_id: int
@@ -565,7 +509,7 @@ class CheckinRepo:
     async def request(self, request_id: int) -> RequestRow | None:
         """Return one request."""
         row = await self.db.fetch_one(SELECT_REQUEST, (request_id,))
-        return None if row is None else _request(row)
+        return None if row is None else from_row(RequestRow, row)
 
     async def set_request_message(self, request_id: int, message_id: int) -> None:
         """Remember which message shows the request."""
@@ -589,7 +533,7 @@ class CheckinRepo:
 
     async def untold_requests(self) -> list[RequestRow]:
         """Return closed requests whose asker has not been told the outcome."""
-        return [_request(row) for row in await self.db.fetch_all(SELECT_UNTOLD)]
+        return from_rows(RequestRow, await self.db.fetch_all(SELECT_UNTOLD))
 
     async def mark_told(self, request_id: int, now: datetime) -> None:
         """Record that the asker was told."""
@@ -604,12 +548,12 @@ class CheckinRepo:
         requests = await db.fetch_all(SELECT_MEMBER_REQUESTS, (guild_id, user_id))
         return {
             "member": await self.member(guild_id, user_id),
-            "checkins": [_checkin(r) for r in checkins],
+            "checkins": from_rows(CheckinRow, checkins),
             "reminder": await self.reminder(guild_id, user_id),
             "buddy": await self.buddy(guild_id, user_id),
             "avoids": await self.own_avoids(guild_id, user_id),
             "rounds": [(from_db(r["due_at"]), r["user_id"]) for r in rounds],
-            "requests": [_request(r) for r in requests],
+            "requests": from_rows(RequestRow, requests),
             "taken": int(await db.fetch_value(COUNT_TAKEN_BY, (guild_id, user_id)) or 0),
         }
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from bot.db.connection import Database, Transaction
-from bot.timeutil import from_db, to_db
+from bot.db.rows import from_row, from_rows
+from bot.timeutil import to_db
 
 FEED_COLUMNS = """
 id, guild_id, channel_id, url, title, interval_minutes, mention_role_id, content_note,
@@ -97,10 +97,6 @@ WHERE (thread_done_at IS NOT NULL AND thread_done_at < ?)
 IN_CHUNK = 500
 
 
-def _when(value: str | None) -> datetime | None:
-    return from_db(value) if value else None
-
-
 def _db_when(value: datetime | None) -> str | None:
     return to_db(value) if value else None
 
@@ -132,35 +128,6 @@ class FeedRow:
     failure_notified: bool
     added_by: int
     created_at: datetime
-
-    @classmethod
-    def from_row(cls, row: sqlite3.Row) -> FeedRow:
-        """Turn a database row into a FeedRow."""
-        return cls(
-            id=row["id"],
-            guild_id=row["guild_id"],
-            channel_id=row["channel_id"],
-            url=row["url"],
-            title=row["title"],
-            interval_minutes=row["interval_minutes"],
-            mention_role_id=row["mention_role_id"],
-            content_note=row["content_note"],
-            include_words=tuple(json.loads(row["include_words"])),
-            exclude_words=tuple(json.loads(row["exclude_words"])),
-            paused=bool(row["paused"]),
-            etag=row["etag"],
-            last_modified=row["last_modified"],
-            body_hash=row["body_hash"],
-            next_poll_at=from_db(row["next_poll_at"]),
-            last_fetch_at=_when(row["last_fetch_at"]),
-            last_success_at=_when(row["last_success_at"]),
-            last_new_item_at=_when(row["last_new_item_at"]),
-            consecutive_failures=row["consecutive_failures"],
-            last_error=row["last_error"],
-            failure_notified=bool(row["failure_notified"]),
-            added_by=row["added_by"],
-            created_at=from_db(row["created_at"]),
-        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,27 +179,6 @@ class OutboxRow:
     gave_up_at: datetime | None
     last_error: str
 
-    @classmethod
-    def from_row(cls, row: sqlite3.Row) -> OutboxRow:
-        """Turn a database row into an OutboxRow."""
-        return cls(
-            id=row["id"],
-            feed_id=row["feed_id"],
-            guild_id=row["guild_id"],
-            channel_id=row["channel_id"],
-            item_key=row["item_key"],
-            nonce=row["nonce"],
-            payload=row["payload"],
-            created_at=from_db(row["created_at"]),
-            attempted_at=_when(row["attempted_at"]),
-            attempts=row["attempts"],
-            message_id=row["message_id"],
-            sent_at=_when(row["sent_at"]),
-            thread_done_at=_when(row["thread_done_at"]),
-            gave_up_at=_when(row["gave_up_at"]),
-            last_error=row["last_error"],
-        )
-
 
 class FeedsRepo:
     """All reads and writes for feeds; each poll's outcome is one transaction."""
@@ -245,12 +191,12 @@ class FeedsRepo:
     async def get(self, feed_id: int) -> FeedRow | None:
         """Return one feed, or None."""
         row = await self._db.fetch_one(SELECT_FEED, (feed_id,))
-        return None if row is None else FeedRow.from_row(row)
+        return None if row is None else from_row(FeedRow, row)
 
     async def for_guild(self, guild_id: int) -> list[FeedRow]:
         """Return a server's feeds in the order they were added."""
         rows = await self._db.fetch_all(SELECT_GUILD_FEEDS, (guild_id,))
-        return [FeedRow.from_row(row) for row in rows]
+        return from_rows(FeedRow, rows)
 
     async def count_for_guild(self, guild_id: int) -> int:
         """Return how many feeds a server has."""
@@ -264,7 +210,7 @@ class FeedsRepo:
     async def due(self, now: datetime, limit: int) -> list[FeedRow]:
         """Return unpaused feeds whose next poll is due, most overdue first."""
         rows = await self._db.fetch_all(SELECT_DUE, (to_db(now), limit))
-        return [FeedRow.from_row(row) for row in rows]
+        return from_rows(FeedRow, rows)
 
     async def create(
         self,
@@ -415,7 +361,7 @@ class FeedsRepo:
     async def outbox_by_nonce(self, nonce: str) -> OutboxRow | None:
         """Return the outbox row with this nonce, if any."""
         row = await self._db.fetch_one(SELECT_OUTBOX_BY_NONCE, (nonce,))
-        return None if row is None else OutboxRow.from_row(row)
+        return None if row is None else from_row(OutboxRow, row)
 
     @staticmethod
     async def _queue(
@@ -437,12 +383,12 @@ class FeedsRepo:
     async def open_outbox(self, limit: int) -> list[OutboxRow]:
         """Return posts not yet finished (unsent, or sent without their thread), oldest first."""
         rows = await self._db.fetch_all(SELECT_OPEN_OUTBOX, (limit,))
-        return [OutboxRow.from_row(row) for row in rows]
+        return from_rows(OutboxRow, rows)
 
     async def outbox_for_feed(self, feed_id: int) -> list[OutboxRow]:
         """Return every outbox row of one feed (for tests and diagnostics)."""
         rows = await self._db.fetch_all(SELECT_FEED_OUTBOX, (feed_id,))
-        return [OutboxRow.from_row(row) for row in rows]
+        return from_rows(OutboxRow, rows)
 
     async def mark_attempt(self, outbox_id: int, now: datetime) -> None:
         """Record that a send is about to start, before the request leaves."""

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from bot.db.connection import Database, Transaction
-from bot.timeutil import from_db, to_db
+from bot.db.rows import convert, from_row, from_rows
+from bot.timeutil import to_db
 
 TERM_COLUMNS = (
     "id, guild_id, slug, name, definition, contested, contested_note, related, sources, origin, "
@@ -25,7 +26,7 @@ SELECT_ALIASES = (
     "SELECT display FROM glossary_names WHERE term_id = ? AND is_alias = 1 ORDER BY display"
 )
 SELECT_NAMES = """
-SELECT n.folded, n.display, n.term_id, n.is_alias, t.slug, t.name
+SELECT n.folded, n.display, n.term_id, n.is_alias, t.slug, t.name AS term_name
 FROM glossary_names n JOIN glossary_terms t ON t.id = n.term_id
 WHERE n.guild_id = ?
 """
@@ -107,7 +108,7 @@ SELECT group_concat(text, ' ') FROM glossary_perspectives WHERE term_id = ? AND 
 """
 # bm25 weights: a hit in the name counts most, then aliases, the definition, perspectives.
 SEARCH = """
-SELECT t.id, t.slug, t.name, glossary_fts.aliases AS aliases,
+SELECT t.id AS term_id, t.slug, t.name, glossary_fts.aliases AS aliases,
     snippet(glossary_fts, -1, '**', '**', '…', 12) AS excerpt
 FROM glossary_fts JOIN glossary_terms t ON t.id = glossary_fts.rowid
 WHERE glossary_fts MATCH ? AND t.guild_id = ?
@@ -137,6 +138,10 @@ class Source:
     title: str
 
 
+def _sources(text: str) -> tuple[Source, ...]:
+    return tuple(Source(s["org"], s["title"]) for s in json.loads(text))
+
+
 @dataclass(frozen=True, slots=True)
 class Term:
     """A glossary entry as stored."""
@@ -149,10 +154,10 @@ class Term:
     contested: bool
     contested_note: str
     related: tuple[str, ...]
-    sources: tuple[Source, ...]
+    sources: tuple[Source, ...] = field(metadata=convert(_sources))
     origin: str
     locally_edited: bool
-    aliases: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()  # from glossary_names, given by the repository
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,7 +202,7 @@ class Revision:
     term_id: int
     actor_id: int | None
     action: str
-    snapshot: dict[str, Any]
+    snapshot: dict[str, Any] = field(metadata=convert(json.loads))
     created_at: datetime
     perspective_id: int | None = None  # set when the revision is about one perspective
 
@@ -225,53 +230,6 @@ class SearchHit:
     excerpt: str
 
 
-def _term(row: sqlite3.Row, aliases: tuple[str, ...] = ()) -> Term:
-    return Term(
-        id=row["id"],
-        guild_id=row["guild_id"],
-        slug=row["slug"],
-        name=row["name"],
-        definition=row["definition"],
-        contested=bool(row["contested"]),
-        contested_note=row["contested_note"],
-        related=tuple(json.loads(row["related"])),
-        sources=tuple(Source(s["org"], s["title"]) for s in json.loads(row["sources"])),
-        origin=row["origin"],
-        locally_edited=bool(row["locally_edited"]),
-        aliases=aliases,
-    )
-
-
-def _perspective(row: sqlite3.Row) -> Perspective:
-    return Perspective(
-        row["id"],
-        row["term_id"],
-        row["author_id"],
-        row["credit"],
-        row["label"],
-        row["text"],
-        row["status"],
-        from_db(row["created_at"]),
-        row["reason"],
-        row["pending_text"],
-        row["author_tag"],
-        row["author_seal"],
-        row["author_key"],
-    )
-
-
-def _revision(row: sqlite3.Row) -> Revision:
-    return Revision(
-        row["id"],
-        row["term_id"],
-        row["actor_id"],
-        row["action"],
-        json.loads(row["snapshot"]),
-        from_db(row["created_at"]),
-        row["perspective_id"],
-    )
-
-
 def sources_json(sources: tuple[Source, ...]) -> str:
     """Encode sources for storage."""
     return json.dumps([{"org": s.org, "title": s.title} for s in sources], ensure_ascii=False)
@@ -285,7 +243,7 @@ class GlossaryRepo:
 
     async def _with_aliases(self, reader: Database | Transaction, row: sqlite3.Row) -> Term:
         rows = await reader.fetch_all(SELECT_ALIASES, (row["id"],))
-        return _term(row, tuple(r["display"] for r in rows))
+        return from_row(Term, row, aliases=tuple(r["display"] for r in rows))
 
     async def term_by_id(
         self, guild_id: int, term_id: int, reader: Database | Transaction | None = None
@@ -321,12 +279,7 @@ class GlossaryRepo:
     async def names(self, guild_id: int) -> list[NameEntry]:
         """Return every name and alias in a server's glossary."""
         rows = await self.db.fetch_all(SELECT_NAMES, (guild_id,))
-        return [
-            NameEntry(
-                r["folded"], r["display"], r["term_id"], bool(r["is_alias"]), r["slug"], r["name"]
-            )
-            for r in rows
-        ]
+        return from_rows(NameEntry, rows)
 
     async def term_list(self, guild_id: int) -> list[tuple[str, str]]:
         """Return (slug, name) for every term, sorted by name."""
@@ -398,12 +351,12 @@ class GlossaryRepo:
     async def perspectives(self, term_id: int) -> list[Perspective]:
         """Return a term's approved perspectives, shipped viewpoints first."""
         rows = await self.db.fetch_all(SELECT_PERSPECTIVES, (term_id,))
-        return [_perspective(r) for r in rows]
+        return from_rows(Perspective, rows)
 
     async def perspective(self, guild_id: int, perspective_id: int) -> Perspective | None:
         """Return one perspective."""
         row = await self.db.fetch_one(SELECT_PERSPECTIVE, (guild_id, perspective_id))
-        return None if row is None else _perspective(row)
+        return None if row is None else from_row(Perspective, row)
 
     async def insert_perspective(
         self,
@@ -442,17 +395,7 @@ class GlossaryRepo:
         row = await self.db.fetch_one(SELECT_SUGGESTION, (guild_id, suggestion_id))
         if row is None:
             return None
-        return Suggestion(
-            row["id"],
-            row["guild_id"],
-            row["author_id"],
-            row["name"],
-            row["definition"],
-            row["source"],
-            row["status"],
-            row["reason"],
-            row["term_id"],
-        )
+        return from_row(Suggestion, row)
 
     async def insert_suggestion(
         self, guild_id: int, author_id: int, name: str, definition: str, source: str, now: datetime
@@ -504,12 +447,12 @@ class GlossaryRepo:
     async def revisions(self, term_id: int) -> list[Revision]:
         """Return a term's revisions, newest first."""
         rows = await self.db.fetch_all(SELECT_REVISIONS, (term_id,))
-        return [_revision(r) for r in rows]
+        return from_rows(Revision, rows)
 
     async def revision(self, guild_id: int, revision_id: int) -> Revision | None:
         """Return one revision."""
         row = await self.db.fetch_one(SELECT_REVISION, (guild_id, revision_id))
-        return None if row is None else _revision(row)
+        return None if row is None else from_row(Revision, row)
 
     async def shipped_version(self, guild_id: int) -> int:
         """Return the version of the shipped file this server has loaded (0 if none)."""
@@ -544,8 +487,7 @@ class GlossaryRepo:
         """Run an FTS5 query; return up to `limit` hits in bm25 order, and the total."""
         rows = await self.db.fetch_all(SEARCH, (match, guild_id, limit))
         total = await self.db.fetch_value(COUNT_SEARCH, (match, guild_id))
-        hits = [SearchHit(r["id"], r["slug"], r["name"], r["aliases"], r["excerpt"]) for r in rows]
-        return hits, int(total or 0)
+        return from_rows(SearchHit, rows), int(total or 0)
 
     async def pending(self, guild_id: int, limit: int) -> list[tuple[str, int]]:
         """Return (kind, id) of the oldest items waiting for review; kind s, p, or e (an edit)."""

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from bot.db.connection import Database, Transaction
+from bot.db.rows import convert, from_row, from_rows
 from bot.timeutil import from_db, to_db
 
 PROMPT_COLUMNS = (
@@ -243,6 +243,10 @@ class Schedule:
     created_by: int
 
 
+def _themes(text: str) -> tuple[str, ...]:
+    return tuple(theme for theme in text.split(",") if theme)
+
+
 @dataclass(frozen=True, slots=True)
 class Subscription:
     """One member's prompts by direct message."""
@@ -255,7 +259,7 @@ class Subscription:
     at_time: str
     timezone: str
     anchor: date
-    themes: tuple[str, ...]
+    themes: tuple[str, ...] = field(metadata=convert(_themes))
     next_due: datetime
     paused_until: datetime | None
     pause_reason: str | None
@@ -333,113 +337,6 @@ class Delivery:
     zone: str | None
 
 
-def _opt_time(value: str | None) -> datetime | None:
-    return from_db(value) if value else None
-
-
-def _prompt(row: sqlite3.Row) -> Prompt:
-    return Prompt(
-        row["id"],
-        row["guild_id"],
-        row["key"],
-        row["theme"],
-        row["text"],
-        row["model"],
-        bool(row["heavy"]),
-        row["content_note"],
-        row["grounding"],
-        bool(row["retired"]),
-    )
-
-
-def _schedule(row: sqlite3.Row) -> Schedule:
-    return Schedule(
-        row["id"],
-        row["guild_id"],
-        row["channel_id"],
-        row["cadence"],
-        row["weekday"],
-        row["at_time"],
-        row["timezone"],
-        date.fromisoformat(row["anchor"]),
-        row["theme"],
-        bool(row["thread"]),
-        from_db(row["next_due"]),
-        row["warned_cycle"],
-        row["created_by"],
-    )
-
-
-def _subscription(row: sqlite3.Row) -> Subscription:
-    return Subscription(
-        row["id"],
-        row["guild_id"],
-        row["user_id"],
-        row["cadence"],
-        row["weekday"],
-        row["at_time"],
-        row["timezone"],
-        date.fromisoformat(row["anchor"]),
-        tuple(t for t in row["themes"].split(",") if t),
-        from_db(row["next_due"]),
-        _opt_time(row["paused_until"]),
-        row["pause_reason"],
-        row["dm_channel_id"],
-    )
-
-
-def _journal(row: sqlite3.Row) -> JournalEntry:
-    return JournalEntry(
-        row["id"],
-        row["guild_id"],
-        row["user_id"],
-        row["prompt_id"],
-        row["text"],
-        from_db(row["created_at"]),
-        row["prompt"],
-    )
-
-
-def _suggestion(row: sqlite3.Row) -> Suggestion:
-    return Suggestion(
-        row["id"],
-        row["guild_id"],
-        row["author_id"],
-        row["theme"],
-        row["text"],
-        row["content_note"],
-        row["status"],
-        row["reason"],
-        row["prompt_id"],
-        from_db(row["created_at"]),
-    )
-
-
-def _delivery(row: sqlite3.Row) -> Delivery:
-    return Delivery(
-        row["id"],
-        row["guild_id"],
-        row["kind"],
-        row["source"],
-        row["target"],
-        from_db(row["due_at"]),
-        row["prompt_id"],
-        row["body"],
-        bool(row["thread"]),
-        from_db(row["deliver_after"]),
-        row["status"],
-        row["attempts"],
-        row["nonce"],
-        row["message_id"],
-        row["thread_id"],
-        row["sub_id"],
-        row["dm_channel_id"],
-        row["pause_reason"],
-        _opt_time(row["paused_until"]),
-        row["zone"],
-    )
-
-
 class PromptsRepo:
     """Reads and writes for the prompts feature; rows become dataclasses here."""
 
@@ -470,12 +367,12 @@ class PromptsRepo:
 
     async def library(self, guild_id: int) -> list[Prompt]:
         """Every prompt this server can see, with whether it retired each."""
-        return [_prompt(r) for r in await self.db.fetch_all(SELECT_LIBRARY, (guild_id, guild_id))]
+        return from_rows(Prompt, await self.db.fetch_all(SELECT_LIBRARY, (guild_id, guild_id)))
 
     async def prompt(self, prompt_id: int) -> Prompt | None:
         """One prompt by id, whoever owns it."""
         row = await self.db.fetch_one(SELECT_PROMPT, (prompt_id,))
-        return _prompt(row) if row else None
+        return from_row(Prompt, row) if row else None
 
     async def add_prompt(
         self,
@@ -541,16 +438,16 @@ class PromptsRepo:
 
     async def schedules(self, guild_id: int) -> list[Schedule]:
         """Every schedule of a server."""
-        return [_schedule(r) for r in await self.db.fetch_all(SELECT_SCHEDULES, (guild_id,))]
+        return from_rows(Schedule, await self.db.fetch_all(SELECT_SCHEDULES, (guild_id,)))
 
     async def schedule(self, guild_id: int, schedule_id: int) -> Schedule | None:
         """One schedule of a server."""
         row = await self.db.fetch_one(SELECT_SCHEDULE, (guild_id, schedule_id))
-        return _schedule(row) if row else None
+        return from_row(Schedule, row) if row else None
 
     async def due_schedules(self, now: datetime) -> list[Schedule]:
         """Schedules whose next occurrence has come."""
-        return [_schedule(r) for r in await self.db.fetch_all(SELECT_DUE_SCHEDULES, (to_db(now),))]
+        return from_rows(Schedule, await self.db.fetch_all(SELECT_DUE_SCHEDULES, (to_db(now),)))
 
     async def delete_schedule(self, guild_id: int, schedule_id: int) -> bool:
         """Remove a schedule; False if there was none."""
@@ -598,17 +495,17 @@ class PromptsRepo:
             )
             row = await tx.fetch_one(SELECT_SUBSCRIPTION, (guild_id, user_id))
         assert row is not None
-        return _subscription(row)
+        return from_row(Subscription, row)
 
     async def subscription(self, guild_id: int, user_id: int) -> Subscription | None:
         """A member's subscription in a server, if any."""
         row = await self.db.fetch_one(SELECT_SUBSCRIPTION, (guild_id, user_id))
-        return _subscription(row) if row else None
+        return from_row(Subscription, row) if row else None
 
     async def due_subscriptions(self, now: datetime, limit: int) -> list[Subscription]:
         """Subscriptions whose next occurrence has come, oldest first."""
         rows = await self.db.fetch_all(SELECT_DUE_SUBSCRIPTIONS, (to_db(now), limit))
-        return [_subscription(r) for r in rows]
+        return from_rows(Subscription, rows)
 
     async def advance_subscription(
         self, tx: Transaction, subscription_id: int, next_due: datetime
@@ -689,7 +586,7 @@ class PromptsRepo:
     ) -> list[JournalEntry]:
         """One page of a member's own entries, newest first."""
         rows = await self.db.fetch_all(SELECT_JOURNAL_PAGE, (guild_id, user_id, limit, offset))
-        return [_journal(r) for r in rows]
+        return from_rows(JournalEntry, rows)
 
     async def journal_count(self, guild_id: int, user_id: int) -> int:
         """How many entries a member has."""
@@ -724,12 +621,12 @@ class PromptsRepo:
         """One suggestion of a server."""
         reader = tx or self.db
         row = await reader.fetch_one(SELECT_SUGGESTION, (guild_id, suggestion_id))
-        return _suggestion(row) if row else None
+        return from_row(Suggestion, row) if row else None
 
     async def suggestions_by(self, guild_id: int, author_id: int) -> list[Suggestion]:
         """Everything a member suggested in a server."""
         rows = await self.db.fetch_all(SELECT_SUGGESTIONS_BY, (guild_id, author_id))
-        return [_suggestion(r) for r in rows]
+        return from_rows(Suggestion, rows)
 
     async def decide_suggestion(
         self,
@@ -772,22 +669,22 @@ class PromptsRepo:
     async def pending(self, now: datetime, limit: int) -> list[Delivery]:
         """Rows ready to send (or retry), oldest first."""
         rows = await self.db.fetch_all(SELECT_PENDING, (to_db(now), limit))
-        return [_delivery(r) for r in rows]
+        return from_rows(Delivery, rows)
 
     async def delivery(self, delivery_id: int) -> Delivery | None:
         """One outbox row."""
         row = await self.db.fetch_one(SELECT_DELIVERY, (delivery_id,))
-        return _delivery(row) if row else None
+        return from_row(Delivery, row) if row else None
 
     async def delivery_by_source(self, source: str) -> Delivery | None:
         """The (first) outbox row of a source."""
         row = await self.db.fetch_one(SELECT_DELIVERY_BY_SOURCE, (source,))
-        return _delivery(row) if row else None
+        return from_row(Delivery, row) if row else None
 
     async def delivery_by_thread(self, guild_id: int, thread_id: int) -> Delivery | None:
         """The channel post that started a thread."""
         row = await self.db.fetch_one(SELECT_CHANNEL_DELIVERY, (guild_id, thread_id))
-        return _delivery(row) if row else None
+        return from_row(Delivery, row) if row else None
 
     async def set_delivery_message(self, delivery_id: int, message_id: int) -> None:
         """Remember a channel post's message before its thread is started."""
@@ -835,7 +732,7 @@ class PromptsRepo:
     async def member_deliveries(self, guild_id: int, user_id: int) -> list[Delivery]:
         """Every DM row addressed to a member."""
         rows = await self.db.fetch_all(SELECT_MEMBER_DELIVERIES, (guild_id, user_id))
-        return [_delivery(r) for r in rows]
+        return from_rows(Delivery, rows)
 
     async def all_journal(self, guild_id: int, user_id: int) -> list[JournalEntry]:
         """Every entry a member wrote, newest first."""

@@ -6,12 +6,12 @@ issue #17 (the house) splits repositories when it moves row mapping to one helpe
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from bot.db.connection import Database, Transaction
+from bot.db.rows import from_row, from_rows
 from bot.timeutil import from_db, to_db
 
 CONSENT = "SELECT consented_at FROM room_members WHERE guild_id = ? AND user_id = ?"
@@ -138,10 +138,6 @@ WHERE id = ? AND guild_id = ? AND user_id = ? AND debrief_offered = 0
 PEER_TOLD = "UPDATE room_meetings SET peer_told = 1 WHERE id = ? AND peer_told = 0"
 
 
-def _maybe(value: str | None) -> datetime | None:
-    return None if value is None else from_db(value)
-
-
 @dataclass(frozen=True, slots=True)
 class Meeting:
     """A meeting a member prepared for."""
@@ -164,29 +160,6 @@ class Meeting:
     debrief_offered: bool
     created_at: datetime
 
-    @classmethod
-    def from_row(cls, row: sqlite3.Row) -> Meeting:
-        """Build a meeting from a row, by column name."""
-        return cls(
-            id=row["id"],
-            guild_id=row["guild_id"],
-            user_id=row["user_id"],
-            what=row["what"],
-            starts_at=from_db(row["starts_at"]),
-            ends_at=from_db(row["ends_at"]),
-            zone=row["zone"],
-            carry=row["carry"],
-            share_keep=row["share_keep"],
-            question=row["question"],
-            remind_at=_maybe(row["remind_at"]),
-            reminded=bool(row["reminded"]),
-            peer_id=row["peer_id"],
-            peer_words=row["peer_words"],
-            peer_told=bool(row["peer_told"]),
-            debrief_offered=bool(row["debrief_offered"]),
-            created_at=from_db(row["created_at"]),
-        )
-
 
 @dataclass(frozen=True, slots=True)
 class Debrief:
@@ -201,20 +174,6 @@ class Debrief:
     carry: str | None
     created_at: datetime
 
-    @classmethod
-    def from_row(cls, row: sqlite3.Row) -> Debrief:
-        """Build a debrief from a row, by column name."""
-        return cls(
-            id=row["id"],
-            guild_id=row["guild_id"],
-            user_id=row["user_id"],
-            weight=row["weight"],
-            said=row["said"],
-            held_back=row["held_back"],
-            carry=row["carry"],
-            created_at=from_db(row["created_at"]),
-        )
-
 
 @dataclass(frozen=True, slots=True)
 class Impact:
@@ -228,20 +187,6 @@ class Impact:
     happened: str
     created_at: datetime
     updated_at: datetime | None
-
-    @classmethod
-    def from_row(cls, row: sqlite3.Row) -> Impact:
-        """Build an impact entry from a row, by column name."""
-        return cls(
-            id=row["id"],
-            guild_id=row["guild_id"],
-            user_id=row["user_id"],
-            kind=row["kind"],
-            body=row["body"],
-            happened=row["happened"],
-            created_at=from_db(row["created_at"]),
-            updated_at=_maybe(row["updated_at"]),
-        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,17 +231,17 @@ class RoomRepo:
     async def upcoming(self, guild_id: int, user_id: int, limit: int = 25) -> list[Meeting]:
         """The member's meetings whose debrief has not been offered yet, soonest first."""
         rows = await self.db.fetch_all(UPCOMING, (guild_id, user_id, limit))
-        return [Meeting.from_row(row) for row in rows]
+        return from_rows(Meeting, rows)
 
     async def meeting(self, meeting_id: int) -> Meeting | None:
         """Return one meeting by id (callers check whose it is)."""
         row = await self.db.fetch_one(ONE_MEETING, (meeting_id,))
-        return None if row is None else Meeting.from_row(row)
+        return None if row is None else from_row(Meeting, row)
 
     async def member_meetings(self, guild_id: int, user_id: int) -> list[Meeting]:
         """Every stored meeting of the member."""
         rows = await self.db.fetch_all(MEMBER_MEETINGS, (guild_id, user_id))
-        return [Meeting.from_row(row) for row in rows]
+        return from_rows(Meeting, rows)
 
     async def cancel(self, meeting_id: int, guild_id: int, user_id: int) -> bool:
         """Delete one of the member's meetings; False if it wasn't theirs or is gone."""
@@ -305,7 +250,7 @@ class RoomRepo:
     async def due_reminders(self, now: datetime, limit: int = 100) -> list[Meeting]:
         """Meetings whose reminder time has come and which were not reminded yet."""
         rows = await self.db.fetch_all(DUE_REMINDERS, (to_db(now), limit))
-        return [Meeting.from_row(row) for row in rows]
+        return from_rows(Meeting, rows)
 
     async def claim_reminder(self, meeting_id: int) -> bool:
         """Mark a reminder as sent; True only for the one caller that claimed it."""
@@ -314,7 +259,7 @@ class RoomRepo:
     async def due_endings(self, now: datetime, limit: int = 100) -> list[Meeting]:
         """Meetings that have ended and whose debrief was not offered yet."""
         rows = await self.db.fetch_all(DUE_ENDINGS, (to_db(now), limit))
-        return [Meeting.from_row(row) for row in rows]
+        return from_rows(Meeting, rows)
 
     async def claim_ending(self, meeting_id: int) -> bool:
         """Mark a meeting's end as handled; True only for the one caller that claimed it."""
@@ -351,12 +296,12 @@ class RoomRepo:
     async def debrief(self, debrief_id: int, guild_id: int, user_id: int) -> Debrief | None:
         """Return one of the member's unplaced debriefs."""
         row = await self.db.fetch_one(ONE_DEBRIEF, (debrief_id, guild_id, user_id))
-        return None if row is None else Debrief.from_row(row)
+        return None if row is None else from_row(Debrief, row)
 
     async def member_debriefs(self, guild_id: int, user_id: int) -> list[Debrief]:
         """Every unplaced debrief of the member."""
         rows = await self.db.fetch_all(MEMBER_DEBRIEFS, (guild_id, user_id))
-        return [Debrief.from_row(row) for row in rows]
+        return from_rows(Debrief, rows)
 
     async def delete_debrief(self, debrief_id: int, guild_id: int, user_id: int) -> bool:
         """Remove a debrief's words once placed; False if already gone."""
@@ -373,12 +318,12 @@ class RoomRepo:
     async def impacts(self, guild_id: int, user_id: int) -> list[Impact]:
         """The member's impact log, newest first."""
         rows = await self.db.fetch_all(MEMBER_IMPACTS, (guild_id, user_id))
-        return [Impact.from_row(row) for row in rows]
+        return from_rows(Impact, rows)
 
     async def impact(self, impact_id: int, guild_id: int, user_id: int) -> Impact | None:
         """One of the member's own impact entries."""
         row = await self.db.fetch_one(ONE_IMPACT, (impact_id, guild_id, user_id))
-        return None if row is None else Impact.from_row(row)
+        return None if row is None else from_row(Impact, row)
 
     async def update_impact(
         self, impact_id: int, guild_id: int, user_id: int, kind: str, body: str, now: datetime
@@ -414,7 +359,14 @@ class RoomRepo:
             row["weight_4"],
             row["weight_5"],
         )
-        return MonthFigures(month, row["members"], row["prepared"], row["debriefed"], weights)
+        # The weights are five columns in one field, so this class is built by keyword.
+        return MonthFigures(
+            month=month,
+            members=row["members"],
+            prepared=row["prepared"],
+            debriefed=row["debriefed"],
+            weights=weights,
+        )
 
     async def frozen(self, guild_id: int, month: str) -> MonthFigures | None:
         """A completed month as first shown, if it was."""
@@ -423,11 +375,11 @@ class RoomRepo:
             return None
         weights = tuple(int(part) for part in row["weights"].split(","))
         return MonthFigures(
-            row["month"],
-            row["members"],
-            row["prepared"],
-            row["debriefed"],
-            (weights[0], weights[1], weights[2], weights[3], weights[4]),
+            month=row["month"],
+            members=row["members"],
+            prepared=row["prepared"],
+            debriefed=row["debriefed"],
+            weights=(weights[0], weights[1], weights[2], weights[3], weights[4]),
             shown=bool(row["shown"]),
         )
 

@@ -1,0 +1,353 @@
+"""Rows become dataclasses by column name: order never matters, a mismatch is loud."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import sqlite3
+import typing
+from collections.abc import Iterator
+from dataclasses import dataclass, field, fields
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.db import (
+    audit,
+    checkin_weeks,
+    checkins,
+    feed_delivery,
+    feeds,
+    glossary,
+    glossary_owned,
+    ledger,
+    prompt_shares,
+    prompts,
+    reach,
+    rooms,
+    support_alerts,
+    unsaid,
+)
+from bot.db.connection import Database
+from bot.db.migrate import apply_migrations
+from bot.db.rows import RowMismatch, convert, from_row, from_rows, named
+from bot.timeutil import to_db
+
+WHEN = datetime(2026, 3, 30, 9, 15, tzinfo=UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Visit:
+    """Every kind of conversion the helper derives from a type."""
+
+    id: int
+    who: str
+    at: datetime
+    left_at: datetime | None
+    day: date
+    kept: bool
+    scores: tuple[int, ...]
+    note: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Declared:
+    """Conversions and names declared once on the fields."""
+
+    id: int
+    words: tuple[str, ...] = field(metadata=convert(lambda text: tuple(text.split(","))))
+    label: str = field(metadata=named("title"))
+    extra: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Undeclared:
+    """A field whose type says nothing about how it is stored."""
+
+    id: int
+    blob: dict[str, Any]
+
+
+@pytest.fixture
+def conn() -> Iterator[sqlite3.Connection]:
+    connection = sqlite3.connect(":memory:")
+    connection.row_factory = sqlite3.Row
+    connection.execute(
+        "CREATE TABLE visits (id INTEGER, who TEXT, at TEXT, left_at TEXT, day TEXT, "
+        "kept INTEGER, scores TEXT, note TEXT)"
+    )
+    connection.execute(
+        "INSERT INTO visits VALUES (7, 'Sam', ?, NULL, '2026-03-30', 1, '[3, 1]', 'fine')",
+        (to_db(WHEN),),
+    )
+    yield connection
+    connection.close()
+
+
+def one(conn: sqlite3.Connection, sql: str) -> sqlite3.Row:
+    row = conn.execute(sql).fetchone()
+    assert row is not None
+    return row
+
+
+def test_each_field_takes_its_own_column_whatever_the_order(conn: sqlite3.Connection) -> None:
+    columns = "id, who, at, left_at, day, kept, scores, note"
+    shuffled = "note, scores, day, kept, left_at, at, who, id"
+    first = from_row(Visit, one(conn, f"SELECT {columns} FROM visits"))
+    second = from_row(Visit, one(conn, f"SELECT {shuffled} FROM visits"))
+    assert first == second
+    assert first.id == 7 and first.who == "Sam" and first.note == "fine"
+
+
+def test_each_kind_of_column_is_converted_from_the_field_type(conn: sqlite3.Connection) -> None:
+    visit = from_row(Visit, one(conn, "SELECT * FROM visits"))
+    assert visit.at == WHEN and visit.at.tzinfo is not None
+    assert visit.left_at is None
+    assert visit.day == date(2026, 3, 30)
+    assert visit.kept is True
+    assert visit.scores == (3, 1)
+    conn.execute("UPDATE visits SET left_at = ?, kept = 0", (to_db(WHEN),))
+    later = from_row(Visit, one(conn, "SELECT * FROM visits"))
+    assert later.left_at == WHEN and later.kept is False
+
+
+def test_declared_conversions_names_and_caller_values(conn: sqlite3.Connection) -> None:
+    row = one(conn, "SELECT id, 'a,b' AS words, who AS title FROM visits")
+    assert from_row(Declared, row, extra=()) == Declared(7, ("a", "b"), "Sam")
+    assert from_row(Declared, row, extra=("x",)).extra == ("x",)
+    # A default is no excuse: a field the row lacks must be given by the caller.
+    with pytest.raises(RowMismatch, match=r"Declared: missing column\(s\) \['extra'\]"):
+        from_row(Declared, row)
+
+
+def test_a_missing_column_is_named_with_the_dataclass(conn: sqlite3.Connection) -> None:
+    row = one(conn, "SELECT id, who, at, day, kept, scores, note FROM visits")
+    with pytest.raises(RowMismatch, match=r"Visit: missing column\(s\) \['left_at'\]"):
+        from_row(Visit, row)
+
+
+def test_an_unexpected_column_is_refused_unless_ignored(conn: sqlite3.Connection) -> None:
+    row = one(conn, "SELECT id, 'a' AS words, who AS title, '[]' AS extra, at FROM visits")
+    with pytest.raises(RowMismatch, match=r"Declared: .*unexpected column\(s\) \['at'\]"):
+        from_row(Declared, row)
+    assert from_row(Declared, row, ignore=("at",)).label == "Sam"
+    with pytest.raises(RowMismatch, match=r"unexpected column\(s\) \['at'\]"):
+        from_rows(Declared, [row])
+
+
+def test_a_type_with_no_known_storage_must_be_declared(conn: sqlite3.Connection) -> None:
+    row = one(conn, "SELECT id, scores AS blob FROM visits")
+    with pytest.raises(RowMismatch, match=r"Undeclared\.blob: no conversion"):
+        from_row(Undeclared, row)
+
+
+def test_the_json_tuple_default_reads_a_json_array(conn: sqlite3.Connection) -> None:
+    conn.execute("UPDATE visits SET scores = ?", (json.dumps([5, None, 2]),))
+    assert from_row(Visit, one(conn, "SELECT * FROM visits")).scores == (5, None, 2)
+
+
+# ----- every repository's real SELECTs against a migrated file with one realistic row each -----
+
+LATER = to_db(datetime(2027, 1, 1, tzinfo=UTC))
+JSON_COLUMNS = {
+    "related": '["peer-support"]',
+    "sources": '[{"org": "Mind", "title": "Peer support"}]',
+    "include_words": '["peer"]',
+    "exclude_words": '["advert"]',
+    "snapshot": '{"name": "Co-production"}',
+    "value": "1",
+}
+TEXT_COLUMNS = {
+    "themes": "rest,work",
+    "quiet_start": "22:00",
+    "quiet_end": "07:00",
+    "at_time": "09:00",
+    "zone": "Europe/London",
+    "timezone": "Europe/London",
+    "week_start": "2026-03-30",
+    "anchor": "2026-03-30",
+    "happened": "2026-03-30",
+    "content_note": "auto",
+    "weights": "1,2,3,4,5",
+}
+# Values the schema's CHECKs or the queries' WHERE clauses need; every other column is filled.
+TABLE_VALUES: dict[str, dict[str, Any]] = {
+    "feeds": {"interval_minutes": 15, "paused": 0},
+    "support_requests": {"status": "open"},
+    "unsaid_items": {"status": "queued"},
+    "prompt_suggestions": {"status": "pending"},
+    "prompt_deliveries": {"kind": "dm", "status": "pending"},
+    "glossary_review_posts": {"kind": "s"},
+    "glossary_perspectives": {"status": "approved", "credit": "member", "author_key": 1},
+    "glossary_suggestions": {"status": "pending"},
+    "occurrences": {"completed_at": None},
+    "checkin_members": {"withdrawn_at": None},
+    "buddy_groups": {"notified_at": None},
+    "checkin_frozen_weeks": {"load": "[2, 3]", "energy": "[4, 1]"},
+}
+
+
+def _value(table: str, column: str, kind: str) -> Any:
+    if column in TABLE_VALUES.get(table, {}):
+        return TABLE_VALUES[table][column]
+    if column in JSON_COLUMNS:
+        return JSON_COLUMNS[column]
+    if column in TEXT_COLUMNS:
+        return TEXT_COLUMNS[column]
+    if kind.upper() == "BLOB":
+        return bytes(range(16))
+    if kind.upper() == "INTEGER":
+        return 1
+    if column.endswith(("_at", "_until", "_due", "_after", "since")):
+        return to_db(WHEN)
+    return f"{column} text"
+
+
+def seed(path: str) -> sqlite3.Connection:
+    """Open the migrated file and put one realistic row in every table."""
+    conn = sqlite3.connect(path)
+    conn.row_factory = sqlite3.Row
+    tables = [
+        r["name"]
+        for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        if not r["name"].startswith(("sqlite_", "glossary_fts", "schema_migrations"))
+    ]
+    for table in tables:
+        info = conn.execute(f"PRAGMA table_info({table})").fetchall()
+        names = [c["name"] for c in info]
+        values = [_value(table, c["name"], c["type"]) for c in info]
+        marks = ", ".join("?" for _ in names)
+        conn.execute(f"INSERT INTO {table} ({', '.join(names)}) VALUES ({marks})", values)
+    conn.execute(
+        "INSERT INTO glossary_fts (rowid, name, aliases, definition, perspectives) "
+        "VALUES (1, 'name', 'alias', 'definition', 'voices')"
+    )
+    conn.commit()
+    return conn
+
+
+WEEKS = (1, "2026-01-01", "2027-01-01")
+BLOCK = {"ignore": ("public_id", "blocked_on")}
+EARLIER = to_db(datetime(2026, 1, 1, tzinfo=UTC))
+DM_SUBSCRIPTION = {"sub_id", "dm_channel_id", "pause_reason", "paused_until", "zone"}
+# (dataclass, the repository's SQL, its parameters, from_row keywords, fields the SQL leaves NULL)
+CASES: list[tuple[type, str, tuple[Any, ...], dict[str, Any], set[str]]] = [
+    (audit.AuditEntry, audit.SELECT_PAGE, (1, "", "", 10, 0), {}, set()),
+    (checkin_weeks.WeekSummary, checkin_weeks.SELECT_FROZEN, WEEKS, {}, set()),
+    (checkins.MemberRow, checkins.SELECT_MEMBER, (1, 1), {}, {"withdrawn_at"}),
+    (checkins.CheckinRow, checkins.SELECT_HISTORY, (1, 1, EARLIER), {}, set()),
+    (checkins.CheckinRow, checkins.SELECT_LATEST, (1, 1), {}, set()),
+    (checkins.CheckinRow, checkins.SELECT_MEMBER_CHECKINS, (1, 1), {}, set()),
+    (checkins.ReminderRow, checkins.SELECT_REMINDER, (1, 1), {}, set()),
+    (checkins.ReminderRow, checkins.SELECT_DUE_REMINDERS, (LATER, 10), {}, set()),
+    (checkins.RequestRow, checkins.SELECT_REQUEST, (1,), {}, set()),
+    (checkins.RequestRow, checkins.SELECT_OPEN_REQUEST, (1, 1), {}, set()),
+    (checkins.RequestRow, checkins.SELECT_MEMBER_REQUESTS, (1, 1), {}, set()),
+    (checkins.GroupMember, checkins.SELECT_UNNOTIFIED, (), {}, set()),
+    (feed_delivery.DeliveryBlock, feed_delivery.SELECT_ALL, (), {}, set()),
+    (feeds.FeedRow, feeds.SELECT_FEED, (1,), {}, set()),
+    (feeds.FeedRow, feeds.SELECT_GUILD_FEEDS, (1,), {}, set()),
+    (feeds.FeedRow, feeds.SELECT_DUE, (LATER, 10), {}, set()),
+    (feeds.OutboxRow, feeds.SELECT_OUTBOX_BY_NONCE, ("nonce text",), {}, set()),
+    (feeds.OutboxRow, feeds.SELECT_FEED_OUTBOX, (1,), {}, set()),
+    (glossary.Term, glossary.SELECT_TERM_BY_ID, (1, 1), {"aliases": ("peers",)}, set()),
+    (glossary.Term, glossary.SELECT_TERM_BY_SLUG, (1, "slug text"), {"aliases": ()}, set()),
+    (glossary.NameEntry, glossary.SELECT_NAMES, (1,), {}, set()),
+    (glossary.Suggestion, glossary.SELECT_SUGGESTION, (1, 1), {}, set()),
+    (glossary.SearchHit, glossary.SEARCH, ("name", 1, 10), {}, set()),
+    (glossary.Perspective, glossary.SELECT_PERSPECTIVES, (1,), {}, set()),
+    (glossary.Perspective, glossary.SELECT_PERSPECTIVE, (1, 1), {}, set()),
+    (glossary.Perspective, glossary_owned.SELECT_SEALED_UNDER_OLD_KEY, (1, 2), {}, set()),
+    (glossary.Revision, glossary.SELECT_REVISIONS, (1,), {}, set()),
+    (glossary.Revision, glossary.SELECT_REVISION, (1, 1), {}, set()),
+    (glossary_owned.OwnedSuggestion, glossary_owned.SELECT_OWNED_SUGGESTIONS, (1, 1), {}, set()),
+    (ledger.OpenOccurrence, ledger.SELECT_OPEN, ("%",), {}, set()),
+    (prompt_shares.PromptShare, prompt_shares.SELECT_SHARE, (1,), {}, set()),
+    (prompt_shares.PromptShare, prompt_shares.SELECT_MEMBER_SHARES, (1, 1), {}, set()),
+    (prompts.Prompt, prompts.SELECT_LIBRARY, (1, 1), {}, set()),
+    (prompts.Prompt, prompts.SELECT_PROMPT, (1,), {}, set()),
+    (prompts.Schedule, prompts.SELECT_SCHEDULES, (1,), {}, set()),
+    (prompts.Schedule, prompts.SELECT_SCHEDULE, (1, 1), {}, set()),
+    (prompts.Schedule, prompts.SELECT_DUE_SCHEDULES, (LATER,), {}, set()),
+    (prompts.Subscription, prompts.SELECT_SUBSCRIPTION, (1, 1), {}, set()),
+    (prompts.Subscription, prompts.SELECT_DUE_SUBSCRIPTIONS, (LATER, 10), {}, set()),
+    (prompts.JournalEntry, prompts.SELECT_JOURNAL_PAGE, (1, 1, 10, 0), {}, set()),
+    (prompts.Suggestion, prompts.SELECT_SUGGESTION, (1, 1), {}, set()),
+    (prompts.Suggestion, prompts.SELECT_SUGGESTIONS_BY, (1, 1), {}, set()),
+    (prompts.Delivery, prompts.SELECT_PENDING, (LATER, 10), {}, set()),
+    (prompts.Delivery, prompts.SELECT_DELIVERY, (1,), {}, set()),
+    (prompts.Delivery, prompts.SELECT_MEMBER_DELIVERIES, (1, 1), {}, DM_SUBSCRIPTION),
+    (prompts.Delivery, prompts.SELECT_DELIVERY_BY_SOURCE, ("source text",), {}, DM_SUBSCRIPTION),
+    (reach.OpenRequest, reach.SELECT_OPEN_REQUESTS, (), {}, set()),
+    (rooms.Meeting, rooms.ONE_MEETING, (1,), {}, set()),
+    (rooms.Meeting, rooms.MEMBER_MEETINGS, (1, 1), {}, set()),
+    (rooms.Debrief, rooms.ONE_DEBRIEF, (1, 1, 1), {}, set()),
+    (rooms.Debrief, rooms.MEMBER_DEBRIEFS, (1, 1), {}, set()),
+    (rooms.Impact, rooms.MEMBER_IMPACTS, (1, 1), {}, set()),
+    (rooms.Impact, rooms.ONE_IMPACT, (1, 1, 1), {}, set()),
+    (support_alerts.AlertRow, support_alerts.SELECT_ALERTS_OF, (1,), {}, set()),
+    (unsaid.UnsaidItem, unsaid.SELECT_BY_ID, (1,), {}, set()),
+    (unsaid.UnsaidItem, unsaid.SELECT_DUE_QUEUED, (LATER,), {}, set()),
+    (unsaid.Waiting, unsaid.COUNT_WAITING, (1,), {}, set()),
+    (unsaid.AuthorTag, unsaid.SELECT_TAG, (1,), {}, set()),
+    (unsaid.AuthorTag, unsaid.SELECT_BLOCK_TAGS, (1,), BLOCK, set()),
+]
+
+
+def _plain(hint: Any) -> Any:
+    args = [a for a in typing.get_args(hint) if a is not type(None)]
+    if type(None) in typing.get_args(hint) and len(args) == 1:
+        hint = args[0]
+    return typing.get_origin(hint) or hint
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[sqlite3.Connection]:
+    path = tmp_path_factory.mktemp("rows") / "alongside.db"
+
+    async def migrate() -> None:
+        database = await Database.open(path)
+        await apply_migrations(database)
+        await database.close()
+
+    asyncio.run(migrate())
+    conn = seed(str(path))
+    yield conn
+    conn.close()
+
+
+@pytest.mark.parametrize(
+    ("cls", "sql", "params", "keywords", "left_null"),
+    CASES,
+    ids=[f"{c[0].__module__.rsplit('.', 1)[-1]}.{c[0].__name__}#{i}" for i, c in enumerate(CASES)],
+)
+def test_every_repository_select_fills_every_field(
+    seeded: sqlite3.Connection,
+    cls: type,
+    sql: str,
+    params: tuple[Any, ...],
+    keywords: dict[str, Any],
+    left_null: set[str],
+) -> None:
+    rows = seeded.execute(sql, params).fetchall()
+    assert rows, f"the seeded row did not match {cls.__name__}'s query"
+    built = from_row(cls, rows[0], **keywords)
+    hints = typing.get_type_hints(cls)
+    for f in fields(cls):
+        value = getattr(built, f.name)
+        if f.name in left_null:
+            assert value is None, f.name
+            continue
+        assert value is not None, f"{cls.__name__}.{f.name} came back empty"
+        assert isinstance(value, _plain(hints[f.name])), (f.name, value)
+        if isinstance(value, datetime):
+            assert value.tzinfo is not None
+
+
+def test_every_dataclass_built_from_rows_is_checked_against_its_schema() -> None:
+    source = "\n".join(p.read_text() for p in Path("bot/db").glob("*.py") if p.name != "rows.py")
+    built = set(re.findall(r"from_rows?\((\w+),", source))
+    assert built == {case[0].__name__ for case in CASES}
