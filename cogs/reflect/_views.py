@@ -10,7 +10,7 @@ import discord
 from discord import app_commands
 
 from bot.components import ID_PATTERN, Guarded
-from bot.db.prompts import Delivery
+from bot.db.prompts_deliveries import Delivery
 from bot.errors import UserFacingError
 from bot.interactions import bot_of, guild_of, tell_member
 from bot.membership import ensure_can_post, ensure_member_here
