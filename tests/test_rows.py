@@ -17,6 +17,8 @@ import pytest
 
 from bot.db import (
     audit,
+    checkin_buddies,
+    checkin_requests,
     checkin_weeks,
     checkins,
     feed_delivery,
@@ -246,10 +248,10 @@ CASES: list[tuple[type, str, tuple[Any, ...], dict[str, Any], set[str]]] = [
     (checkins.CheckinRow, checkins.SELECT_MEMBER_CHECKINS, (1, 1), {}, set()),
     (checkins.ReminderRow, checkins.SELECT_REMINDER, (1, 1), {}, set()),
     (checkins.ReminderRow, checkins.SELECT_DUE_REMINDERS, (LATER, 10), {}, set()),
-    (checkins.RequestRow, checkins.SELECT_REQUEST, (1,), {}, set()),
-    (checkins.RequestRow, checkins.SELECT_OPEN_REQUEST, (1, 1), {}, set()),
-    (checkins.RequestRow, checkins.SELECT_MEMBER_REQUESTS, (1, 1), {}, set()),
-    (checkins.GroupMember, checkins.SELECT_UNNOTIFIED, (), {}, set()),
+    (checkin_requests.RequestRow, checkin_requests.SELECT_REQUEST, (1,), {}, set()),
+    (checkin_requests.RequestRow, checkin_requests.SELECT_OPEN_REQUEST, (1, 1), {}, set()),
+    (checkin_requests.RequestRow, checkins.SELECT_MEMBER_REQUESTS, (1, 1), {}, set()),
+    (checkin_buddies.GroupMember, checkin_buddies.SELECT_UNNOTIFIED, (), {}, set()),
     (feed_delivery.DeliveryBlock, feed_delivery.SELECT_ALL, (), {}, set()),
     (feeds.FeedRow, feeds.SELECT_FEED, (1,), {}, set()),
     (feeds.FeedRow, feeds.SELECT_GUILD_FEEDS, (1,), {}, set()),
