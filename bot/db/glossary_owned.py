@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.db.connection import Database, Transaction
-from bot.db.glossary import PERSPECTIVE_COLUMNS, Perspective
+from bot.db.glossary_contributions import PERSPECTIVE_COLUMNS, Perspective
 from bot.db.rows import from_rows
 from bot.timeutil import to_db
 

@@ -8,7 +8,8 @@ from typing import Any, cast
 import discord
 
 from bot.client import Alongside
-from bot.db.glossary import Suggestion, Term
+from bot.db.glossary import Term
+from bot.db.glossary_contributions import Suggestion
 from bot.db.glossary_reviews import ReviewPosts
 from bot.errors import NotInServer
 from bot.glossary.model import (
