@@ -39,6 +39,7 @@ from bot.db import (
     rooms,
     support_alerts,
     unsaid,
+    unsaid_blocks,
 )
 from bot.db.connection import Database
 from bot.db.migrate import apply_migrations
@@ -343,8 +344,8 @@ CASES: list[tuple[type, str, tuple[Any, ...], dict[str, Any], set[str]]] = [
     (unsaid.UnsaidItem, unsaid.SELECT_BY_ID, (1,), {}, set()),
     (unsaid.UnsaidItem, unsaid.SELECT_DUE_QUEUED, (LATER,), {}, set()),
     (unsaid.Waiting, unsaid.COUNT_WAITING, (1,), {}, set()),
-    (unsaid.AuthorTag, unsaid.SELECT_TAG, (1,), {}, set()),
-    (unsaid.AuthorTag, unsaid.SELECT_BLOCK_TAGS, (1,), BLOCK, set()),
+    (unsaid_blocks.AuthorTag, unsaid_blocks.SELECT_TAG, (1,), {}, set()),
+    (unsaid_blocks.AuthorTag, unsaid_blocks.SELECT_BLOCK_TAGS, (1,), BLOCK, set()),
 ]
 
 

@@ -1,5 +1,4 @@
-# Over 400 lines: every Unsaid query with its row types. Issue #17 splits it.
-"""SQL for Unsaid: submissions, replies, blocks and daily-limit slots (no user ids, ever)."""
+"""SQL for Unsaid: submissions, replies and daily-limit slots (no user ids, ever)."""
 
 from __future__ import annotations
 
@@ -9,6 +8,7 @@ from datetime import datetime
 
 from bot.db.connection import Database, Transaction
 from bot.db.rows import from_row, from_rows
+from bot.db.unsaid_blocks import BlockQueries
 from bot.timeutil import to_db
 
 ITEM_COLUMNS = """
@@ -85,18 +85,7 @@ SET_REVIEW_MESSAGE = """
 UPDATE unsaid_items SET review_channel_id = ?, review_message_id = ? WHERE id = ?
 """
 DELETE_ITEM = "DELETE FROM unsaid_items WHERE id = ?"
-SELECT_TAG = "SELECT key_id, tag_salt AS salt, author_tag AS tag FROM unsaid_items WHERE id = ?"
 
-SELECT_BLOCK_TAGS = """
-SELECT public_id, blocked_on, key_id, tag_salt AS salt, author_tag AS tag FROM unsaid_blocks
-WHERE guild_id = ? ORDER BY id
-"""
-SELECT_BLOCK_BY_TAG = "SELECT public_id FROM unsaid_blocks WHERE author_tag = ?"
-INSERT_BLOCK = """
-INSERT INTO unsaid_blocks (guild_id, public_id, key_id, tag_salt, author_tag, blocked_on)
-VALUES (?, ?, ?, ?, ?, ?)
-"""
-DELETE_BLOCK = "DELETE FROM unsaid_blocks WHERE guild_id = ? AND public_id = ?"
 DELETE_LAPSED_BLOCKS = "DELETE FROM unsaid_blocks WHERE key_id NOT IN ({marks})"
 
 EXPIRE_TAGS = """
@@ -180,24 +169,6 @@ class NewItem:
 
 
 @dataclass(frozen=True, slots=True)
-class AuthorTag:
-    """The salted keyed tag of one submission's or one block's author."""
-
-    key_id: int
-    salt: bytes
-    tag: bytes
-
-
-@dataclass(frozen=True, slots=True)
-class Block:
-    """One block, known to moderators only by its opaque id."""
-
-    public_id: str
-    blocked_on: str
-    author: AuthorTag
-
-
-@dataclass(frozen=True, slots=True)
 class Waiting:
     """How many submissions wait at each stage in one server."""
 
@@ -221,7 +192,7 @@ async def _used_slots(tx: Transaction, slots: Sequence[bytes]) -> set[bytes]:
     return {bytes(row["slot"]) for row in rows}
 
 
-class UnsaidRepo:
+class UnsaidRepo(BlockQueries):
     """Every statement Unsaid runs."""
 
     def __init__(self, db: Database) -> None:
@@ -372,40 +343,6 @@ class UnsaidRepo:
     async def fold_wal(self) -> None:
         """Fold the WAL into the main file, so erased rows leave no copies behind in it."""
         await self._db.checkpoint()
-
-    async def author_of(self, item_id: int) -> AuthorTag | None:
-        """Return an item's author tag while it is kept."""
-        row = await self._db.fetch_one(SELECT_TAG, (item_id,))
-        if row is None or row["tag"] is None:
-            return None
-        return from_row(AuthorTag, row)
-
-    async def blocks(self, guild_id: int) -> list[Block]:
-        """Return a server's blocks, oldest first."""
-        rows = await self._db.fetch_all(SELECT_BLOCK_TAGS, (guild_id,))
-        return [
-            Block(
-                public_id=row["public_id"],
-                blocked_on=row["blocked_on"],
-                author=from_row(AuthorTag, row, ignore=("public_id", "blocked_on")),
-            )
-            for row in rows
-        ]
-
-    async def block_with_tag(self, tag: bytes) -> str | None:
-        """Return the id of the block made from this exact tag, if any."""
-        value = await self._db.fetch_value(SELECT_BLOCK_BY_TAG, (tag,))
-        return None if value is None else str(value)
-
-    async def add_block(self, guild_id: int, public_id: str, author: AuthorTag, day: str) -> None:
-        """Store a block."""
-        await self._db.execute(
-            INSERT_BLOCK, (guild_id, public_id, author.key_id, author.salt, author.tag, day)
-        )
-
-    async def remove_block(self, guild_id: int, public_id: str) -> bool:
-        """Delete a block; False if there was none with that id."""
-        return await self._db.execute(DELETE_BLOCK, (guild_id, public_id)) == 1
 
     async def purge(
         self, *, today: str, oldest_kept_day: str, slots_before: str, key_ids: Sequence[int]
