@@ -93,6 +93,21 @@ class _Plan:
             fn = f.metadata.get("row_convert") or _derive(self.name, f.name, hints[f.name])
             self.steps.append((f.name, column, fn))
         self.checked: set[tuple[Any, ...]] = set()
+        self.build = self._compile(cls)
+
+    def _compile(self, cls: type) -> Callable[[sqlite3.Row], Any]:
+        """Write the constructor call once, as a hand-written mapper would be (hot path)."""
+        scope: dict[str, Any] = {"cls": cls}
+        args = []
+        for number, (name, column, fn) in enumerate(self.steps):
+            if fn is None:
+                args.append(f"{name}=row[{column!r}]")
+            else:
+                scope[f"convert{number}"] = fn
+                args.append(f"{name}=convert{number}(row[{column!r}])")
+        exec(f"def build(row):\n    return cls({', '.join(args)})\n", scope)  # noqa: S102
+        built: Callable[[sqlite3.Row], Any] = scope["build"]
+        return built
 
     def check(self, keys: list[str], ignore: Collection[str], given: Iterable[str]) -> None:
         """Raise unless every wanted field has a column and every column a field or waiver."""
@@ -118,6 +133,9 @@ def from_row(cls: type[T], row: sqlite3.Row, /, *, ignore: Collection[str] = (),
     if plan is None:
         plan = _PLANS[cls] = _Plan(cls)
     plan.check(row.keys(), ignore, given)
+    if not given:
+        built: T = plan.build(row)
+        return built
     values = dict(given)
     for name, column, fn in plan.steps:
         if name not in given:
@@ -128,5 +146,13 @@ def from_row(cls: type[T], row: sqlite3.Row, /, *, ignore: Collection[str] = (),
 def from_rows(
     cls: type[T], rows: Iterable[sqlite3.Row], /, *, ignore: Collection[str] = ()
 ) -> list[T]:
-    """Build one `cls` per row, by column name."""
-    return [from_row(cls, row, ignore=ignore) for row in rows]
+    """Build one `cls` per row, by column name (rows of one query share their columns)."""
+    plan = _PLANS.get(cls)
+    if plan is None:
+        plan = _PLANS[cls] = _Plan(cls)
+    built: list[T] = []
+    for row in rows:
+        if not built:
+            plan.check(row.keys(), ignore, ())
+        built.append(plan.build(row))
+    return built
