@@ -7,7 +7,7 @@ import re
 from datetime import datetime, time
 
 from bot.checkins.requests import NO_LONGER_OPEN, RequestService
-from bot.db.checkins import RequestRow
+from bot.db.checkin_requests import RequestRow
 from bot.db.connection import Database
 from bot.db.support_alerts import AlertRepo, AlertRow, QuietHours
 from bot.errors import UserFacingError

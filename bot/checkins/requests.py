@@ -6,7 +6,8 @@ from datetime import timedelta
 
 from bot.checkins.reminders import NOT_CONSENTED
 from bot.checkins.settings import REQUEST_TIMEOUT
-from bot.db.checkins import CheckinRepo, RequestRow
+from bot.db.checkin_requests import RequestRow
+from bot.db.checkins import CheckinRepo
 from bot.errors import UserFacingError
 from bot.guild_settings import GuildSettings
 from bot.timeutil import Clock

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.db.connection import Database
-from bot.timeutil import from_db, to_db
+from bot.db.rows import from_rows
+from bot.timeutil import to_db
 
 INSERT = """
 INSERT INTO audit_log (guild_id, actor_id, action, target, detail, created_at)
@@ -51,15 +52,4 @@ class AuditLog:
         """Return one page of entries, newest first, and the total count."""
         rows = await self._db.fetch_all(SELECT_PAGE, (guild_id, action, action, limit, offset))
         total = await self._db.fetch_value(COUNT, (guild_id, action, action))
-        entries = [
-            AuditEntry(
-                row["id"],
-                row["actor_id"],
-                row["action"],
-                row["target"],
-                row["detail"],
-                from_db(row["created_at"]),
-            )
-            for row in rows
-        ]
-        return entries, int(total or 0)
+        return from_rows(AuditEntry, rows), int(total or 0)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from bot.db.connection import Database
+from bot.db.rows import from_rows
 from bot.timeutil import to_db
 
 SELECT_FROZEN = """
@@ -46,17 +47,7 @@ class FrozenWeeks:
         rows = await self.db.fetch_all(
             SELECT_FROZEN, (guild_id, first.isoformat(), end.isoformat())
         )
-        found = {}
-        for row in rows:
-            week = date.fromisoformat(row["week_start"])
-            found[week] = WeekSummary(
-                week_start=week,
-                members=row["members"],
-                checkins=row["checkins"],
-                load=tuple(json.loads(row["load"])),
-                energy=tuple(json.loads(row["energy"])),
-            )
-        return found
+        return {week.week_start: week for week in from_rows(WeekSummary, rows)}
 
     async def freeze(self, guild_id: int, weeks: list[WeekSummary], now: datetime) -> None:
         """Keep each week as computed now; a week already frozen keeps its first figures."""

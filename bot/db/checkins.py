@@ -1,15 +1,20 @@
-# Over 400 lines: every check-in query with its row types (consent to support requests).
-# Issue #17 splits it.
-"""SQL for check-ins: consent, logs, reminders, buddies and support requests."""
+"""SQL for check-ins: consent, logs, reminders, and a member's data."""
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from bot.db.checkin_buddies import DELETE_BUDDY, BuddyQueries
+from bot.db.checkin_requests import (
+    REQUEST_COLUMNS,
+    WITHDRAW_OPEN_REQUESTS,
+    RequestQueries,
+    RequestRow,
+)
 from bot.db.connection import Database
+from bot.db.rows import from_row, from_rows
 from bot.timeutil import from_db, to_db
 
 # --- consent and availability -------------------------------------------------------------
@@ -78,86 +83,6 @@ SELECT_DUE_REMINDERS = (
 SET_NEXT_DUE = "UPDATE checkin_reminders SET next_due_at = ? WHERE id = ? AND next_due_at = ?"
 SET_SKIP = "UPDATE checkin_reminders SET skip_until = ? WHERE guild_id = ? AND user_id = ?"
 DELETE_REMINDER = "DELETE FROM checkin_reminders WHERE guild_id = ? AND user_id = ?"
-
-# --- buddies ------------------------------------------------------------------------------
-UPSERT_BUDDY = """
-INSERT INTO buddy_members (guild_id, user_id, joined_at) VALUES (?, ?, ?)
-ON CONFLICT (guild_id, user_id) DO UPDATE SET paused_until = NULL
-"""
-SELECT_BUDDY = (
-    "SELECT joined_at, paused_until FROM buddy_members WHERE guild_id = ? AND user_id = ?"
-)
-DELETE_BUDDY = "DELETE FROM buddy_members WHERE guild_id = ? AND user_id = ?"
-PAUSE_BUDDY = "UPDATE buddy_members SET paused_until = ? WHERE guild_id = ? AND user_id = ?"
-INSERT_AVOID = "INSERT OR IGNORE INTO buddy_avoid (guild_id, user_id, avoid_id) VALUES (?, ?, ?)"
-DELETE_AVOID = "DELETE FROM buddy_avoid WHERE guild_id = ? AND user_id = ? AND avoid_id = ?"
-SELECT_OWN_AVOIDS = "SELECT avoid_id FROM buddy_avoid WHERE guild_id = ? AND user_id = ?"
-SELECT_AVOID_PAIRS = "SELECT user_id, avoid_id FROM buddy_avoid WHERE guild_id = ?"
-SELECT_BUDDY_GUILDS = (
-    "SELECT guild_id, MIN(joined_at) AS first_joined FROM buddy_members GROUP BY 1"
-)
-# Eligible: opted in, not paused, consent standing.
-SELECT_ELIGIBLE = """
-SELECT b.user_id FROM buddy_members AS b
-JOIN checkin_members AS m ON m.guild_id = b.guild_id AND m.user_id = b.user_id
-WHERE b.guild_id = ? AND m.withdrawn_at IS NULL AND (b.paused_until IS NULL OR b.paused_until <= ?)
-"""
-# "Low capacity": the member's latest recent check-in said energy 1.
-SELECT_LOW_CAPACITY = """
-SELECT c.user_id FROM checkins AS c
-JOIN buddy_members AS b ON b.guild_id = c.guild_id AND b.user_id = c.user_id
-WHERE c.guild_id = ? AND c.created_at >= ? AND c.energy = 1
-  AND c.created_at = (SELECT MAX(created_at) FROM checkins AS l
-                      WHERE l.guild_id = c.guild_id AND l.user_id = c.user_id)
-"""
-SELECT_LAST_ROUND = "SELECT MAX(due_at) FROM buddy_rounds WHERE guild_id = ?"
-INSERT_ROUND = "INSERT INTO buddy_rounds (guild_id, due_at, created_at) VALUES (?, ?, ?)"
-INSERT_GROUP_MEMBER = "INSERT INTO buddy_groups (round_id, group_no, user_id) VALUES (?, ?, ?)"
-SELECT_RECENT_ROUNDS = """
-SELECT g.round_id, g.group_no, g.user_id FROM buddy_groups AS g
-WHERE g.round_id IN (SELECT id FROM buddy_rounds WHERE guild_id = ? ORDER BY due_at DESC LIMIT ?)
-ORDER BY g.round_id DESC, g.group_no
-"""
-SELECT_UNNOTIFIED = """
-SELECT r.id AS round_id, r.guild_id, g.group_no, g.user_id, g.notified_at FROM buddy_groups AS g
-JOIN buddy_rounds AS r ON r.id = g.round_id
-WHERE g.round_id IN (SELECT round_id FROM buddy_groups WHERE notified_at IS NULL)
-ORDER BY r.id, g.group_no, g.user_id
-"""
-SET_NOTIFIED = "UPDATE buddy_groups SET notified_at = ? WHERE round_id = ? AND user_id = ?"
-
-# --- support requests ---------------------------------------------------------------------
-REQUEST_COLUMNS = (
-    "id, guild_id, asker_id, created_at, expires_at, status, channel_id, message_id, "
-    "taken_by, taken_at, asker_told_at"
-)
-INSERT_REQUEST = """
-INSERT INTO support_requests (guild_id, asker_id, created_at, expires_at, channel_id)
-VALUES (?, ?, ?, ?, ?)
-"""
-SELECT_REQUEST = f"SELECT {REQUEST_COLUMNS} FROM support_requests WHERE id = ?"
-SELECT_OPEN_REQUEST = (
-    f"SELECT {REQUEST_COLUMNS} FROM support_requests "
-    "WHERE guild_id = ? AND asker_id = ? AND status = 'open'"
-)
-SET_REQUEST_MESSAGE = "UPDATE support_requests SET message_id = ? WHERE id = ?"
-TAKE_REQUEST = """
-UPDATE support_requests SET status = 'taken', taken_by = ?, taken_at = ?
-WHERE id = ? AND status = 'open'
-"""
-EXPIRE_REQUESTS = (
-    "UPDATE support_requests SET status = 'expired' WHERE status = 'open' AND expires_at <= ?"
-)
-SELECT_UNTOLD = (
-    f"SELECT {REQUEST_COLUMNS} FROM support_requests "
-    "WHERE asker_told_at IS NULL AND status IN ('taken', 'expired') ORDER BY id"
-)
-SET_TOLD = "UPDATE support_requests SET asker_told_at = ? WHERE id = ?"
-WITHDRAW_OPEN_REQUESTS = """
-UPDATE support_requests SET status = 'withdrawn', asker_told_at = ?
-WHERE guild_id = ? AND asker_id = ? AND status = 'open'
-RETURNING channel_id, message_id
-"""
 
 # --- a member's data, for export and erasure ----------------------------------------------
 SELECT_MEMBER_CHECKINS = """
@@ -240,81 +165,7 @@ class ReminderRow:
     skip_until: datetime | None
 
 
-@dataclass(frozen=True, slots=True)
-class RequestRow:
-    """One request for a peer to check in."""
-
-    id: int
-    guild_id: int
-    asker_id: int
-    created_at: datetime
-    expires_at: datetime
-    status: str
-    channel_id: int | None
-    message_id: int | None
-    taken_by: int | None
-    taken_at: datetime | None
-    asker_told_at: datetime | None
-
-
-@dataclass(frozen=True, slots=True)
-class GroupMember:
-    """One member's place in a buddy round, and whether they have been told."""
-
-    round_id: int
-    guild_id: int
-    group_no: int
-    user_id: int
-    notified: bool
-
-
-def _maybe(text: str | None) -> datetime | None:
-    return None if text is None else from_db(text)
-
-
-def _checkin(row: sqlite3.Row) -> CheckinRow:
-    return CheckinRow(
-        row["id"],
-        from_db(row["created_at"]),
-        date.fromisoformat(row["week_start"]),
-        row["load"],
-        row["energy"],
-        row["note"],
-        bool(row["welcome_peer"]),
-    )
-
-
-def _reminder(row: sqlite3.Row) -> ReminderRow:
-    return ReminderRow(
-        row["id"],
-        row["guild_id"],
-        row["user_id"],
-        row["cadence"],
-        row["weekday"],
-        row["at_time"],
-        row["zone"],
-        from_db(row["next_due_at"]),
-        _maybe(row["skip_until"]),
-    )
-
-
-def _request(row: sqlite3.Row) -> RequestRow:
-    return RequestRow(
-        row["id"],
-        row["guild_id"],
-        row["asker_id"],
-        from_db(row["created_at"]),
-        from_db(row["expires_at"]),
-        row["status"],
-        row["channel_id"],
-        row["message_id"],
-        row["taken_by"],
-        _maybe(row["taken_at"]),
-        _maybe(row["asker_told_at"]),
-    )
-
-
-class CheckinRepo:
+class CheckinRepo(BuddyQueries, RequestQueries):
     """Every check-in query; rows become dataclasses here."""
 
     def __init__(self, db: Database) -> None:
@@ -324,11 +175,7 @@ class CheckinRepo:
     async def member(self, guild_id: int, user_id: int) -> MemberRow | None:
         """Return the member's consent record, or None if they never agreed."""
         row = await self.db.fetch_one(SELECT_MEMBER, (guild_id, user_id))
-        if row is None:
-            return None
-        return MemberRow(
-            from_db(row["consented_at"]), _maybe(row["withdrawn_at"]), bool(row["available"])
-        )
+        return None if row is None else from_row(MemberRow, row)
 
     async def agree(self, guild_id: int, user_id: int, now: datetime) -> None:
         """Record consent (again, after a withdrawal) at `now`."""
@@ -386,12 +233,12 @@ class CheckinRepo:
     async def history(self, guild_id: int, user_id: int, since: datetime) -> list[CheckinRow]:
         """Return one member's check-ins since `since`, oldest first."""
         rows = await self.db.fetch_all(SELECT_HISTORY, (guild_id, user_id, to_db(since)))
-        return [_checkin(row) for row in rows]
+        return from_rows(CheckinRow, rows)
 
     async def latest(self, guild_id: int, user_id: int) -> CheckinRow | None:
         """Return the member's most recent check-in."""
         row = await self.db.fetch_one(SELECT_LATEST, (guild_id, user_id))
-        return None if row is None else _checkin(row)
+        return None if row is None else from_row(CheckinRow, row)
 
     async def summary_rows(
         self, guild_id: int, first_week: date, end_week: date
@@ -432,7 +279,7 @@ class CheckinRepo:
     async def reminder(self, guild_id: int, user_id: int) -> ReminderRow | None:
         """Return the member's reminder plan, if any."""
         row = await self.db.fetch_one(SELECT_REMINDER, (guild_id, user_id))
-        return None if row is None else _reminder(row)
+        return None if row is None else from_row(ReminderRow, row)
 
     async def delete_reminder(self, guild_id: int, user_id: int) -> bool:
         """Stop the member's reminders; say whether there were any."""
@@ -441,7 +288,7 @@ class CheckinRepo:
     async def due_reminders(self, now: datetime, limit: int) -> list[ReminderRow]:
         """Return reminder plans whose next time has come."""
         rows = await self.db.fetch_all(SELECT_DUE_REMINDERS, (to_db(now), limit))
-        return [_reminder(row) for row in rows]
+        return from_rows(ReminderRow, rows)
 
     async def advance_reminder(self, reminder_id: int, was: datetime, nxt: datetime) -> None:
         """Move a plan's next time on, unless someone changed it meanwhile."""
@@ -450,150 +297,6 @@ class CheckinRepo:
     async def skip_until(self, guild_id: int, user_id: int, until: datetime) -> bool:
         """Hold the member's reminders until `until`."""
         return bool(await self.db.execute(SET_SKIP, (to_db(until), guild_id, user_id)))
-
-    # buddies ---------------------------------------------------------------------------
-    async def join_buddies(self, guild_id: int, user_id: int, now: datetime) -> None:
-        """Opt the member in (and end any pause)."""
-        await self.db.execute(UPSERT_BUDDY, (guild_id, user_id, to_db(now)))
-
-    async def buddy(self, guild_id: int, user_id: int) -> tuple[datetime, datetime | None] | None:
-        """Return (joined, paused until) for an opted-in member."""
-        row = await self.db.fetch_one(SELECT_BUDDY, (guild_id, user_id))
-        if row is None:
-            return None
-        return from_db(row["joined_at"]), _maybe(row["paused_until"])
-
-    async def leave_buddies(self, guild_id: int, user_id: int) -> bool:
-        """Opt the member out."""
-        return bool(await self.db.execute(DELETE_BUDDY, (guild_id, user_id)))
-
-    async def pause_buddies(self, guild_id: int, user_id: int, until: datetime) -> bool:
-        """Skip the member's rounds until `until`."""
-        return bool(await self.db.execute(PAUSE_BUDDY, (to_db(until), guild_id, user_id)))
-
-    async def set_avoid(self, guild_id: int, user_id: int, avoid_id: int, avoid: bool) -> None:
-        """Add or remove one confidential "never pair me with" choice."""
-        sql = INSERT_AVOID if avoid else DELETE_AVOID
-        await self.db.execute(sql, (guild_id, user_id, avoid_id))
-
-    async def own_avoids(self, guild_id: int, user_id: int) -> list[int]:
-        """Return whom this member asked never to be paired with."""
-        rows = await self.db.fetch_all(SELECT_OWN_AVOIDS, (guild_id, user_id))
-        return [r["avoid_id"] for r in rows]
-
-    async def avoid_pairs(self, guild_id: int) -> list[tuple[int, int]]:
-        """Return every avoid choice in the server, for the pairing only."""
-        rows = await self.db.fetch_all(SELECT_AVOID_PAIRS, (guild_id,))
-        return [(r["user_id"], r["avoid_id"]) for r in rows]
-
-    async def buddy_guilds(self) -> list[tuple[int, datetime]]:
-        """Return each server with buddies and when its first member joined."""
-        rows = await self.db.fetch_all(SELECT_BUDDY_GUILDS)
-        return [(r["guild_id"], from_db(r["first_joined"])) for r in rows]
-
-    async def eligible_buddies(self, guild_id: int, now: datetime) -> list[int]:
-        """Return members opted in, not paused and with consent standing."""
-        rows = await self.db.fetch_all(SELECT_ELIGIBLE, (guild_id, to_db(now)))
-        return [r["user_id"] for r in rows]
-
-    async def low_capacity(self, guild_id: int, since: datetime) -> set[int]:
-        """Return buddies whose latest check-in since `since` said their energy was 1."""
-        rows = await self.db.fetch_all(SELECT_LOW_CAPACITY, (guild_id, to_db(since)))
-        return {r["user_id"] for r in rows}
-
-    async def last_round_due(self, guild_id: int) -> datetime | None:
-        """Return when the server's latest round was due."""
-        value = await self.db.fetch_value(SELECT_LAST_ROUND, (guild_id,))
-        return None if value is None else from_db(value)
-
-    async def recent_rounds(self, guild_id: int, rounds: int) -> list[list[list[int]]]:
-        """Return the last `rounds` rounds' groups, most recent first."""
-        rows = await self.db.fetch_all(SELECT_RECENT_ROUNDS, (guild_id, rounds))
-        found: dict[int, dict[int, list[int]]] = {}
-        for r in rows:
-            found.setdefault(r["round_id"], {}).setdefault(r["group_no"], []).append(r["user_id"])
-        return [list(groups.values()) for groups in found.values()]
-
-    async def save_round(
-        self, guild_id: int, due: datetime, groups: list[tuple[int, ...]], now: datetime
-    ) -> int:
-        """Store a round and its groups in one transaction; return the round id."""
-        async with self.db.transaction() as tx:
-            round_id = await tx.insert(INSERT_ROUND, (guild_id, to_db(due), to_db(now)))
-            await tx.executemany(
-                INSERT_GROUP_MEMBER,
-                [(round_id, number, member) for number, g in enumerate(groups) for member in g],
-            )
-        return round_id
-
-    async def rounds_to_notify(self) -> list[GroupMember]:
-        """Return every member of rounds whose introductions are not all sent."""
-        rows = await self.db.fetch_all(SELECT_UNNOTIFIED)
-        return [
-            GroupMember(
-                r["round_id"],
-                r["guild_id"],
-                r["group_no"],
-                r["user_id"],
-                r["notified_at"] is not None,
-            )
-            for r in rows
-        ]
-
-    async def mark_notified(self, round_id: int, user_id: int, now: datetime) -> None:
-        """Record that a member's introduction went out."""
-        await self.db.execute(SET_NOTIFIED, (to_db(now), round_id, user_id))
-
-    # support requests ------------------------------------------------------------------
-    async def open_request(self, guild_id: int, asker_id: int) -> RequestRow | None:
-        """Return the member's open request, if any."""
-        row = await self.db.fetch_one(SELECT_OPEN_REQUEST, (guild_id, asker_id))
-        return None if row is None else _request(row)
-
-    async def add_request(
-        self, guild_id: int, asker_id: int, now: datetime, expires: datetime, channel_id: int
-    ) -> RequestRow | None:
-        """Create an open request; None if the member already has one open."""
-        try:
-            request_id = await self.db.insert(
-                INSERT_REQUEST, (guild_id, asker_id, to_db(now), to_db(expires), channel_id)
-            )
-        except sqlite3.IntegrityError:
-            return None
-        return await self.request(request_id)
-
-    async def request(self, request_id: int) -> RequestRow | None:
-        """Return one request."""
-        row = await self.db.fetch_one(SELECT_REQUEST, (request_id,))
-        return None if row is None else _request(row)
-
-    async def set_request_message(self, request_id: int, message_id: int) -> None:
-        """Remember which message shows the request."""
-        await self.db.execute(SET_REQUEST_MESSAGE, (message_id, request_id))
-
-    async def take_request(self, request_id: int, helper_id: int, now: datetime) -> bool:
-        """Mark an open request taken; False if it was no longer open."""
-        return bool(await self.db.execute(TAKE_REQUEST, (helper_id, to_db(now), request_id)))
-
-    async def expire_requests(self, now: datetime) -> int:
-        """Close open requests whose time ran out."""
-        return await self.db.execute(EXPIRE_REQUESTS, (to_db(now),))
-
-    async def withdraw_requests(
-        self, guild_id: int, asker_id: int, now: datetime
-    ) -> list[tuple[int, int]]:
-        """Withdraw the member's open request; return the posts that showed it."""
-        async with self.db.transaction() as tx:
-            rows = await tx.fetch_all(WITHDRAW_OPEN_REQUESTS, (to_db(now), guild_id, asker_id))
-        return [(r["channel_id"], r["message_id"]) for r in rows if r["message_id"] is not None]
-
-    async def untold_requests(self) -> list[RequestRow]:
-        """Return closed requests whose asker has not been told the outcome."""
-        return [_request(row) for row in await self.db.fetch_all(SELECT_UNTOLD)]
-
-    async def mark_told(self, request_id: int, now: datetime) -> None:
-        """Record that the asker was told."""
-        await self.db.execute(SET_TOLD, (to_db(now), request_id))
 
     # export and erasure ----------------------------------------------------------------
     async def member_data(self, guild_id: int, user_id: int) -> dict[str, Any]:
@@ -604,12 +307,12 @@ class CheckinRepo:
         requests = await db.fetch_all(SELECT_MEMBER_REQUESTS, (guild_id, user_id))
         return {
             "member": await self.member(guild_id, user_id),
-            "checkins": [_checkin(r) for r in checkins],
+            "checkins": from_rows(CheckinRow, checkins),
             "reminder": await self.reminder(guild_id, user_id),
             "buddy": await self.buddy(guild_id, user_id),
             "avoids": await self.own_avoids(guild_id, user_id),
             "rounds": [(from_db(r["due_at"]), r["user_id"]) for r in rounds],
-            "requests": [_request(r) for r in requests],
+            "requests": from_rows(RequestRow, requests),
             "taken": int(await db.fetch_value(COUNT_TAKEN_BY, (guild_id, user_id)) or 0),
         }
 

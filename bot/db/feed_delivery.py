@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.db.connection import Database
-from bot.timeutil import from_db, to_db
+from bot.db.rows import from_rows
+from bot.timeutil import to_db
 
 BLOCK = """
 INSERT INTO feed_delivery_blocks (feed_id, reason, since) VALUES (?, ?, ?)
@@ -52,12 +53,7 @@ class FeedDeliveryRepo:
     async def all(self) -> dict[int, DeliveryBlock]:
         """Return every current block by feed id."""
         rows = await self._db.fetch_all(SELECT_ALL, ())
-        return {
-            row["feed_id"]: DeliveryBlock(
-                row["feed_id"], row["reason"], from_db(row["since"]), bool(row["notified"])
-            )
-            for row in rows
-        }
+        return {block.feed_id: block for block in from_rows(DeliveryBlock, rows)}
 
     async def set_notified(self, feed_id: int) -> None:
         """Remember that moderators were told about this block."""

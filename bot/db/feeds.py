@@ -1,15 +1,16 @@
-"""SQL for blog feeds: feed configuration and health, seen items, and the post outbox."""
+"""SQL for blog feeds: feed configuration and health, seen items, and queueing posts."""
 
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from bot.db.connection import Database, Transaction
-from bot.timeutil import from_db, to_db
+from bot.db.feeds_outbox import OutboxQueries
+from bot.db.rows import from_row, from_rows
+from bot.timeutil import to_db
 
 FEED_COLUMNS = """
 id, guild_id, channel_id, url, title, interval_minutes, mention_role_id, content_note,
@@ -66,27 +67,7 @@ INSERT INTO feed_outbox (feed_id, guild_id, channel_id, item_key, nonce, payload
 VALUES (?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT DO NOTHING
 """
-OUTBOX_COLUMNS = """
-id, feed_id, guild_id, channel_id, item_key, nonce, payload, created_at, attempted_at,
-attempts, message_id, sent_at, thread_done_at, gave_up_at, last_error
-"""
-SELECT_OPEN_OUTBOX = f"""
-SELECT {OUTBOX_COLUMNS} FROM feed_outbox
-WHERE thread_done_at IS NULL AND gave_up_at IS NULL ORDER BY id LIMIT ?
-"""
-SELECT_OUTBOX_BY_NONCE = f"SELECT {OUTBOX_COLUMNS} FROM feed_outbox WHERE nonce = ?"
-SELECT_FEED_OUTBOX = f"SELECT {OUTBOX_COLUMNS} FROM feed_outbox WHERE feed_id = ? ORDER BY id"
-MARK_ATTEMPT = """
-UPDATE feed_outbox SET attempted_at = ?, attempts = attempts + 1
-WHERE id = ? AND message_id IS NULL
-"""
-RECORD_SENT = """
-UPDATE feed_outbox SET message_id = ?, sent_at = ?, last_error = ''
-WHERE id = ? AND message_id IS NULL
-"""
-RECORD_THREAD = "UPDATE feed_outbox SET thread_done_at = ?, last_error = ? WHERE id = ?"
-RECORD_POST_ERROR = "UPDATE feed_outbox SET last_error = ? WHERE id = ?"
-GIVE_UP = "UPDATE feed_outbox SET gave_up_at = ?, last_error = ? WHERE id = ?"
+
 PRUNE_OUTBOX = """
 DELETE FROM feed_outbox
 WHERE (thread_done_at IS NOT NULL AND thread_done_at < ?)
@@ -95,10 +76,6 @@ WHERE (thread_done_at IS NOT NULL AND thread_done_at < ?)
 
 # SQLite allows 32,766 parameters; keep IN lists well below that.
 IN_CHUNK = 500
-
-
-def _when(value: str | None) -> datetime | None:
-    return from_db(value) if value else None
 
 
 def _db_when(value: datetime | None) -> str | None:
@@ -133,35 +110,6 @@ class FeedRow:
     added_by: int
     created_at: datetime
 
-    @classmethod
-    def from_row(cls, row: sqlite3.Row) -> FeedRow:
-        """Turn a database row into a FeedRow."""
-        return cls(
-            id=row["id"],
-            guild_id=row["guild_id"],
-            channel_id=row["channel_id"],
-            url=row["url"],
-            title=row["title"],
-            interval_minutes=row["interval_minutes"],
-            mention_role_id=row["mention_role_id"],
-            content_note=row["content_note"],
-            include_words=tuple(json.loads(row["include_words"])),
-            exclude_words=tuple(json.loads(row["exclude_words"])),
-            paused=bool(row["paused"]),
-            etag=row["etag"],
-            last_modified=row["last_modified"],
-            body_hash=row["body_hash"],
-            next_poll_at=from_db(row["next_poll_at"]),
-            last_fetch_at=_when(row["last_fetch_at"]),
-            last_success_at=_when(row["last_success_at"]),
-            last_new_item_at=_when(row["last_new_item_at"]),
-            consecutive_failures=row["consecutive_failures"],
-            last_error=row["last_error"],
-            failure_notified=bool(row["failure_notified"]),
-            added_by=row["added_by"],
-            created_at=from_db(row["created_at"]),
-        )
-
 
 @dataclass(frozen=True, slots=True)
 class NewFeed:
@@ -192,49 +140,7 @@ class OutboxEntry:
     payload: str
 
 
-@dataclass(frozen=True, slots=True)
-class OutboxRow:
-    """A post in the outbox, sent or not."""
-
-    id: int
-    feed_id: int
-    guild_id: int
-    channel_id: int
-    item_key: str
-    nonce: str
-    payload: str
-    created_at: datetime
-    attempted_at: datetime | None
-    attempts: int
-    message_id: int | None
-    sent_at: datetime | None
-    thread_done_at: datetime | None
-    gave_up_at: datetime | None
-    last_error: str
-
-    @classmethod
-    def from_row(cls, row: sqlite3.Row) -> OutboxRow:
-        """Turn a database row into an OutboxRow."""
-        return cls(
-            id=row["id"],
-            feed_id=row["feed_id"],
-            guild_id=row["guild_id"],
-            channel_id=row["channel_id"],
-            item_key=row["item_key"],
-            nonce=row["nonce"],
-            payload=row["payload"],
-            created_at=from_db(row["created_at"]),
-            attempted_at=_when(row["attempted_at"]),
-            attempts=row["attempts"],
-            message_id=row["message_id"],
-            sent_at=_when(row["sent_at"]),
-            thread_done_at=_when(row["thread_done_at"]),
-            gave_up_at=_when(row["gave_up_at"]),
-            last_error=row["last_error"],
-        )
-
-
-class FeedsRepo:
+class FeedsRepo(OutboxQueries):
     """All reads and writes for feeds; each poll's outcome is one transaction."""
 
     def __init__(self, db: Database) -> None:
@@ -245,12 +151,12 @@ class FeedsRepo:
     async def get(self, feed_id: int) -> FeedRow | None:
         """Return one feed, or None."""
         row = await self._db.fetch_one(SELECT_FEED, (feed_id,))
-        return None if row is None else FeedRow.from_row(row)
+        return None if row is None else from_row(FeedRow, row)
 
     async def for_guild(self, guild_id: int) -> list[FeedRow]:
         """Return a server's feeds in the order they were added."""
         rows = await self._db.fetch_all(SELECT_GUILD_FEEDS, (guild_id,))
-        return [FeedRow.from_row(row) for row in rows]
+        return from_rows(FeedRow, rows)
 
     async def count_for_guild(self, guild_id: int) -> int:
         """Return how many feeds a server has."""
@@ -264,7 +170,7 @@ class FeedsRepo:
     async def due(self, now: datetime, limit: int) -> list[FeedRow]:
         """Return unpaused feeds whose next poll is due, most overdue first."""
         rows = await self._db.fetch_all(SELECT_DUE, (to_db(now), limit))
-        return [FeedRow.from_row(row) for row in rows]
+        return from_rows(FeedRow, rows)
 
     async def create(
         self,
@@ -412,11 +318,6 @@ class FeedsRepo:
         async with self._db.transaction() as tx:
             await self._queue(tx, feed.id, feed.guild_id, feed.channel_id, outbox, now)
 
-    async def outbox_by_nonce(self, nonce: str) -> OutboxRow | None:
-        """Return the outbox row with this nonce, if any."""
-        row = await self._db.fetch_one(SELECT_OUTBOX_BY_NONCE, (nonce,))
-        return None if row is None else OutboxRow.from_row(row)
-
     @staticmethod
     async def _queue(
         tx: Transaction,
@@ -433,36 +334,6 @@ class FeedsRepo:
                 for e in outbox
             ],
         )
-
-    async def open_outbox(self, limit: int) -> list[OutboxRow]:
-        """Return posts not yet finished (unsent, or sent without their thread), oldest first."""
-        rows = await self._db.fetch_all(SELECT_OPEN_OUTBOX, (limit,))
-        return [OutboxRow.from_row(row) for row in rows]
-
-    async def outbox_for_feed(self, feed_id: int) -> list[OutboxRow]:
-        """Return every outbox row of one feed (for tests and diagnostics)."""
-        rows = await self._db.fetch_all(SELECT_FEED_OUTBOX, (feed_id,))
-        return [OutboxRow.from_row(row) for row in rows]
-
-    async def mark_attempt(self, outbox_id: int, now: datetime) -> None:
-        """Record that a send is about to start, before the request leaves."""
-        await self._db.execute(MARK_ATTEMPT, (to_db(now), outbox_id))
-
-    async def record_sent(self, outbox_id: int, message_id: int, now: datetime) -> None:
-        """Record the message Discord made for this post."""
-        await self._db.execute(RECORD_SENT, (message_id, to_db(now), outbox_id))
-
-    async def record_thread(self, outbox_id: int, now: datetime, error: str = "") -> None:
-        """Record that the discussion thread step is finished (with any error)."""
-        await self._db.execute(RECORD_THREAD, (to_db(now), error[:300], outbox_id))
-
-    async def record_post_error(self, outbox_id: int, error: str) -> None:
-        """Remember why the last send failed; it will be tried again."""
-        await self._db.execute(RECORD_POST_ERROR, (error[:300], outbox_id))
-
-    async def give_up(self, outbox_id: int, error: str, now: datetime) -> None:
-        """Stop trying to send a post that cannot be delivered."""
-        await self._db.execute(GIVE_UP, (to_db(now), error[:300], outbox_id))
 
     async def prune(self, seen_before: datetime, outbox_before: datetime) -> None:
         """Forget items not seen for a long time and long-finished posts."""

@@ -8,7 +8,8 @@ from datetime import datetime
 from typing import Any
 
 from bot.db.connection import Database, Transaction
-from bot.db.glossary import PERSPECTIVE_COLUMNS, Perspective, _perspective
+from bot.db.glossary_contributions import PERSPECTIVE_COLUMNS, Perspective
+from bot.db.rows import from_rows
 from bot.timeutil import to_db
 
 OWNER = "(author_id = ? OR author_tag IN ({marks}))"
@@ -18,7 +19,7 @@ WHERE guild_id = ? AND credit != 'shipped' AND status != 'withdrawn' AND {OWNER}
 ORDER BY id
 """
 SELECT_OWNED_SUGGESTIONS = """
-SELECT id, name, definition, source, status, reason, created_at FROM glossary_suggestions
+SELECT id, name, definition, status, reason FROM glossary_suggestions
 WHERE guild_id = ? AND author_id = ? AND status IN ('pending', 'rejected') ORDER BY id
 """
 SELECT_TERM_NAMES = "SELECT id, name FROM glossary_terms WHERE guild_id = ?"
@@ -101,15 +102,12 @@ class OwnedPerspectivesRepo:
     async def owned(self, guild_id: int, user_id: int, tags: list[str]) -> list[Perspective]:
         """Return the member's perspectives (named by id, anonymous by tag), oldest first."""
         rows = await self.db.fetch_all(_owner_sql(SELECT_OWNED, tags), (guild_id, user_id, *tags))
-        return [_perspective(r) for r in rows]
+        return from_rows(Perspective, rows)
 
     async def owned_suggestions(self, guild_id: int, user_id: int) -> list[OwnedSuggestion]:
         """Return the member's suggested terms still pending, or declined."""
         rows = await self.db.fetch_all(SELECT_OWNED_SUGGESTIONS, (guild_id, user_id))
-        return [
-            OwnedSuggestion(r["id"], r["name"], r["definition"], r["status"], r["reason"])
-            for r in rows
-        ]
+        return from_rows(OwnedSuggestion, rows)
 
     async def term_names(self, guild_id: int) -> dict[int, str]:
         """Map term ids to names."""
@@ -124,7 +122,7 @@ class OwnedPerspectivesRepo:
     async def sealed_under_old_key(self, guild_id: int, key_id: int) -> list[Perspective]:
         """Return anonymous perspectives whose author was sealed under an older key."""
         rows = await self.db.fetch_all(SELECT_SEALED_UNDER_OLD_KEY, (guild_id, key_id))
-        return [_perspective(r) for r in rows]
+        return from_rows(Perspective, rows)
 
     async def seal_author(
         self, tx: Transaction, perspective_id: int, sealed: tuple[str, str, int]

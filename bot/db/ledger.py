@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.db.connection import Database, Transaction
-from bot.timeutil import from_db, to_db
+from bot.db.rows import from_rows
+from bot.timeutil import to_db
 
 CLAIM = """
 INSERT INTO occurrences (schedule_key, due_at, claimed_at) VALUES (?, ?, ?)
@@ -82,10 +83,7 @@ class OccurrenceLedger:
         """Return claimed but unfinished occurrences whose key starts with `key_prefix`."""
         escaped = key_prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         rows = await self._db.fetch_all(SELECT_OPEN, (escaped + "%",))
-        return [
-            OpenOccurrence(row["schedule_key"], from_db(row["due_at"]), from_db(row["claimed_at"]))
-            for row in rows
-        ]
+        return from_rows(OpenOccurrence, rows)
 
     async def prune(self, before: datetime) -> int:
         """Forget finished occurrences completed before `before`; return how many."""

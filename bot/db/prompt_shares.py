@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
 from bot.db.connection import Database
-from bot.timeutil import from_db, to_db
+from bot.db.rows import from_row, from_rows
+from bot.timeutil import to_db
 
 SHARE_COLUMNS = "id, guild_id, user_id, channel_id, message_id, prompt_id, body, created_at"
 INSERT_SHARE = """
@@ -38,19 +38,6 @@ class PromptShare:
     created_at: datetime
 
 
-def _share(row: sqlite3.Row) -> PromptShare:
-    return PromptShare(
-        id=row["id"],
-        guild_id=row["guild_id"],
-        user_id=row["user_id"],
-        channel_id=row["channel_id"],
-        message_id=row["message_id"],
-        prompt_id=row["prompt_id"],
-        body=row["body"],
-        created_at=from_db(row["created_at"]),
-    )
-
-
 class PromptSharesRepo:
     """Every statement about shared answers."""
 
@@ -78,12 +65,12 @@ class PromptSharesRepo:
     async def get(self, share_id: int) -> PromptShare | None:
         """Return one share by id."""
         row = await self.db.fetch_one(SELECT_SHARE, (share_id,))
-        return None if row is None else _share(row)
+        return None if row is None else from_row(PromptShare, row)
 
     async def of_member(self, guild_id: int, user_id: int) -> list[PromptShare]:
         """Return a member's posted shares in a server, newest first."""
         rows = await self.db.fetch_all(SELECT_MEMBER_SHARES, (guild_id, user_id))
-        return [_share(row) for row in rows]
+        return from_rows(PromptShare, rows)
 
     async def delete(self, share_id: int) -> None:
         """Forget one share."""

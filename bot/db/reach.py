@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.db.connection import Database
+from bot.db.rows import from_rows
 from bot.timeutil import to_db
 
 PAUSE_DMS = """
@@ -61,7 +62,4 @@ class ReachRepo:
     async def open_requests(self) -> list[OpenRequest]:
         """Return every open support request."""
         rows = await self.db.fetch_all(SELECT_OPEN_REQUESTS)
-        return [
-            OpenRequest(r["id"], r["guild_id"], r["asker_id"], r["channel_id"], r["message_id"])
-            for r in rows
-        ]
+        return from_rows(OpenRequest, rows)

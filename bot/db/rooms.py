@@ -1,17 +1,14 @@
-"""Storage for "before and after the room": meetings, debriefs, impact log and monthly counts.
-
-Over 400 lines because it is every query of one feature with its row types, read together;
-issue #17 (the house) splits repositories when it moves row mapping to one helper.
-"""
+"""Storage for "before and after the room": meetings, peer offers and monthly counts."""
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from bot.db.connection import Database, Transaction
+from bot.db.room_records import INSERT_DEBRIEF, RecordQueries
+from bot.db.rows import from_row, from_rows
 from bot.timeutil import from_db, to_db
 
 CONSENT = "SELECT consented_at FROM room_members WHERE guild_id = ? AND user_id = ?"
@@ -49,42 +46,7 @@ DELETE_OFFERED = "DELETE FROM room_meetings WHERE id = ? AND debrief_offered = 1
 MEMBER_MEETINGS = f"""
 SELECT {MEETING_COLUMNS} FROM room_meetings WHERE guild_id = ? AND user_id = ? ORDER BY starts_at
 """
-INSERT_DEBRIEF = """
-INSERT INTO room_debriefs (guild_id, user_id, weight, said, held_back, carry, created_at)
-VALUES (?, ?, ?, ?, ?, ?, ?)
-"""
-ONE_DEBRIEF = """
-SELECT id, guild_id, user_id, weight, said, held_back, carry, created_at FROM room_debriefs
-WHERE id = ? AND guild_id = ? AND user_id = ?
-"""
-MEMBER_DEBRIEFS = """
-SELECT id, guild_id, user_id, weight, said, held_back, carry, created_at FROM room_debriefs
-WHERE guild_id = ? AND user_id = ? ORDER BY created_at
-"""
-DELETE_DEBRIEF = "DELETE FROM room_debriefs WHERE id = ? AND guild_id = ? AND user_id = ?"
-INSERT_IMPACT = """
-INSERT INTO room_impacts (guild_id, user_id, kind, body, happened, created_at)
-VALUES (?, ?, ?, ?, ?, ?)
-"""
-IMPACT_COLUMNS = "id, guild_id, user_id, kind, body, happened, created_at, updated_at"
-MEMBER_IMPACTS = f"""
-SELECT {IMPACT_COLUMNS} FROM room_impacts WHERE guild_id = ? AND user_id = ?
-ORDER BY happened DESC, id DESC
-"""
-ONE_IMPACT = (
-    f"SELECT {IMPACT_COLUMNS} FROM room_impacts WHERE id = ? AND guild_id = ? AND user_id = ?"
-)
-UPDATE_IMPACT = """
-UPDATE room_impacts SET kind = ?, body = ?, updated_at = ?
-WHERE id = ? AND guild_id = ? AND user_id = ?
-"""
-DELETE_IMPACT = "DELETE FROM room_impacts WHERE id = ? AND guild_id = ? AND user_id = ?"
-INSERT_SHARE = """
-INSERT INTO room_shares (guild_id, user_id, channel_id, message_id) VALUES (?, ?, ?, ?)
-"""
-MEMBER_SHARES = """
-SELECT channel_id, message_id FROM room_shares WHERE guild_id = ? AND user_id = ?
-"""
+
 TOOK_PART = """
 INSERT INTO room_month_members (guild_id, month, user_id) VALUES (?, ?, ?)
 ON CONFLICT DO NOTHING
@@ -138,10 +100,6 @@ WHERE id = ? AND guild_id = ? AND user_id = ? AND debrief_offered = 0
 PEER_TOLD = "UPDATE room_meetings SET peer_told = 1 WHERE id = ? AND peer_told = 0"
 
 
-def _maybe(value: str | None) -> datetime | None:
-    return None if value is None else from_db(value)
-
-
 @dataclass(frozen=True, slots=True)
 class Meeting:
     """A meeting a member prepared for."""
@@ -164,85 +122,6 @@ class Meeting:
     debrief_offered: bool
     created_at: datetime
 
-    @classmethod
-    def from_row(cls, row: sqlite3.Row) -> Meeting:
-        """Build a meeting from a row, by column name."""
-        return cls(
-            id=row["id"],
-            guild_id=row["guild_id"],
-            user_id=row["user_id"],
-            what=row["what"],
-            starts_at=from_db(row["starts_at"]),
-            ends_at=from_db(row["ends_at"]),
-            zone=row["zone"],
-            carry=row["carry"],
-            share_keep=row["share_keep"],
-            question=row["question"],
-            remind_at=_maybe(row["remind_at"]),
-            reminded=bool(row["reminded"]),
-            peer_id=row["peer_id"],
-            peer_words=row["peer_words"],
-            peer_told=bool(row["peer_told"]),
-            debrief_offered=bool(row["debrief_offered"]),
-            created_at=from_db(row["created_at"]),
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class Debrief:
-    """A debrief written but not yet placed."""
-
-    id: int
-    guild_id: int
-    user_id: int
-    weight: int
-    said: str | None
-    held_back: str | None
-    carry: str | None
-    created_at: datetime
-
-    @classmethod
-    def from_row(cls, row: sqlite3.Row) -> Debrief:
-        """Build a debrief from a row, by column name."""
-        return cls(
-            id=row["id"],
-            guild_id=row["guild_id"],
-            user_id=row["user_id"],
-            weight=row["weight"],
-            said=row["said"],
-            held_back=row["held_back"],
-            carry=row["carry"],
-            created_at=from_db(row["created_at"]),
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class Impact:
-    """One moment of influence in the member's private log."""
-
-    id: int
-    guild_id: int
-    user_id: int
-    kind: str
-    body: str
-    happened: str
-    created_at: datetime
-    updated_at: datetime | None
-
-    @classmethod
-    def from_row(cls, row: sqlite3.Row) -> Impact:
-        """Build an impact entry from a row, by column name."""
-        return cls(
-            id=row["id"],
-            guild_id=row["guild_id"],
-            user_id=row["user_id"],
-            kind=row["kind"],
-            body=row["body"],
-            happened=row["happened"],
-            created_at=from_db(row["created_at"]),
-            updated_at=_maybe(row["updated_at"]),
-        )
-
 
 @dataclass(frozen=True, slots=True)
 class MonthFigures:
@@ -256,7 +135,7 @@ class MonthFigures:
     shown: bool = True
 
 
-class RoomRepo:
+class RoomRepo(RecordQueries):
     """Every query the rooms feature runs."""
 
     def __init__(self, db: Database) -> None:
@@ -286,17 +165,17 @@ class RoomRepo:
     async def upcoming(self, guild_id: int, user_id: int, limit: int = 25) -> list[Meeting]:
         """The member's meetings whose debrief has not been offered yet, soonest first."""
         rows = await self.db.fetch_all(UPCOMING, (guild_id, user_id, limit))
-        return [Meeting.from_row(row) for row in rows]
+        return from_rows(Meeting, rows)
 
     async def meeting(self, meeting_id: int) -> Meeting | None:
         """Return one meeting by id (callers check whose it is)."""
         row = await self.db.fetch_one(ONE_MEETING, (meeting_id,))
-        return None if row is None else Meeting.from_row(row)
+        return None if row is None else from_row(Meeting, row)
 
     async def member_meetings(self, guild_id: int, user_id: int) -> list[Meeting]:
         """Every stored meeting of the member."""
         rows = await self.db.fetch_all(MEMBER_MEETINGS, (guild_id, user_id))
-        return [Meeting.from_row(row) for row in rows]
+        return from_rows(Meeting, rows)
 
     async def cancel(self, meeting_id: int, guild_id: int, user_id: int) -> bool:
         """Delete one of the member's meetings; False if it wasn't theirs or is gone."""
@@ -305,7 +184,7 @@ class RoomRepo:
     async def due_reminders(self, now: datetime, limit: int = 100) -> list[Meeting]:
         """Meetings whose reminder time has come and which were not reminded yet."""
         rows = await self.db.fetch_all(DUE_REMINDERS, (to_db(now), limit))
-        return [Meeting.from_row(row) for row in rows]
+        return from_rows(Meeting, rows)
 
     async def claim_reminder(self, meeting_id: int) -> bool:
         """Mark a reminder as sent; True only for the one caller that claimed it."""
@@ -314,7 +193,7 @@ class RoomRepo:
     async def due_endings(self, now: datetime, limit: int = 100) -> list[Meeting]:
         """Meetings that have ended and whose debrief was not offered yet."""
         rows = await self.db.fetch_all(DUE_ENDINGS, (to_db(now), limit))
-        return [Meeting.from_row(row) for row in rows]
+        return from_rows(Meeting, rows)
 
     async def claim_ending(self, meeting_id: int) -> bool:
         """Mark a meeting's end as handled; True only for the one caller that claimed it."""
@@ -348,60 +227,6 @@ class RoomRepo:
             await tx.execute(COUNT_DEBRIEF.format(n=int(weight)), (guild_id, month))
         return debrief_id
 
-    async def debrief(self, debrief_id: int, guild_id: int, user_id: int) -> Debrief | None:
-        """Return one of the member's unplaced debriefs."""
-        row = await self.db.fetch_one(ONE_DEBRIEF, (debrief_id, guild_id, user_id))
-        return None if row is None else Debrief.from_row(row)
-
-    async def member_debriefs(self, guild_id: int, user_id: int) -> list[Debrief]:
-        """Every unplaced debrief of the member."""
-        rows = await self.db.fetch_all(MEMBER_DEBRIEFS, (guild_id, user_id))
-        return [Debrief.from_row(row) for row in rows]
-
-    async def delete_debrief(self, debrief_id: int, guild_id: int, user_id: int) -> bool:
-        """Remove a debrief's words once placed; False if already gone."""
-        return bool(await self.db.execute(DELETE_DEBRIEF, (debrief_id, guild_id, user_id)))
-
-    async def add_impact(
-        self, guild_id: int, user_id: int, kind: str, body: str, happened: str, now: datetime
-    ) -> int:
-        """Add a moment to the member's impact log."""
-        return await self.db.insert(
-            INSERT_IMPACT, (guild_id, user_id, kind, body, happened, to_db(now))
-        )
-
-    async def impacts(self, guild_id: int, user_id: int) -> list[Impact]:
-        """The member's impact log, newest first."""
-        rows = await self.db.fetch_all(MEMBER_IMPACTS, (guild_id, user_id))
-        return [Impact.from_row(row) for row in rows]
-
-    async def impact(self, impact_id: int, guild_id: int, user_id: int) -> Impact | None:
-        """One of the member's own impact entries."""
-        row = await self.db.fetch_one(ONE_IMPACT, (impact_id, guild_id, user_id))
-        return None if row is None else Impact.from_row(row)
-
-    async def update_impact(
-        self, impact_id: int, guild_id: int, user_id: int, kind: str, body: str, now: datetime
-    ) -> bool:
-        """Change one of the member's own entries."""
-        params = (kind, body, to_db(now), impact_id, guild_id, user_id)
-        return bool(await self.db.execute(UPDATE_IMPACT, params))
-
-    async def delete_impact(self, impact_id: int, guild_id: int, user_id: int) -> bool:
-        """Delete one of the member's own entries."""
-        return bool(await self.db.execute(DELETE_IMPACT, (impact_id, guild_id, user_id)))
-
-    async def add_share(
-        self, guild_id: int, user_id: int, channel_id: int, message_id: int
-    ) -> None:
-        """Remember a debrief the member shared in a thread, so erasure can delete it."""
-        await self.db.execute(INSERT_SHARE, (guild_id, user_id, channel_id, message_id))
-
-    async def shares(self, guild_id: int, user_id: int) -> list[tuple[int, int]]:
-        """The member's shared debrief messages as (channel, message)."""
-        rows = await self.db.fetch_all(MEMBER_SHARES, (guild_id, user_id))
-        return [(row["channel_id"], row["message_id"]) for row in rows]
-
     async def month(self, guild_id: int, month: str) -> MonthFigures | None:
         """Live figures for one month (never shown to moderators unfrozen)."""
         row = await self.db.fetch_one(MONTH_FIGURES, (guild_id, month))
@@ -414,7 +239,14 @@ class RoomRepo:
             row["weight_4"],
             row["weight_5"],
         )
-        return MonthFigures(month, row["members"], row["prepared"], row["debriefed"], weights)
+        # The weights are five columns in one field, so this class is built by keyword.
+        return MonthFigures(
+            month=month,
+            members=row["members"],
+            prepared=row["prepared"],
+            debriefed=row["debriefed"],
+            weights=weights,
+        )
 
     async def frozen(self, guild_id: int, month: str) -> MonthFigures | None:
         """A completed month as first shown, if it was."""
@@ -423,11 +255,11 @@ class RoomRepo:
             return None
         weights = tuple(int(part) for part in row["weights"].split(","))
         return MonthFigures(
-            row["month"],
-            row["members"],
-            row["prepared"],
-            row["debriefed"],
-            (weights[0], weights[1], weights[2], weights[3], weights[4]),
+            month=row["month"],
+            members=row["members"],
+            prepared=row["prepared"],
+            debriefed=row["debriefed"],
+            weights=(weights[0], weights[1], weights[2], weights[3], weights[4]),
             shown=bool(row["shown"]),
         )
 

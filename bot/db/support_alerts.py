@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, time
 
 from bot.db.connection import Database
+from bot.db.rows import from_row, from_rows
 from bot.guild_settings import parse_time
 from bot.timeutil import from_db, to_db
 
@@ -34,9 +34,10 @@ INSERT OR REPLACE INTO support_alerts (request_id, helper_id, channel_id, messag
 VALUES (?, ?, ?, ?)
 """
 SELECT_ALERT = "SELECT 1 FROM support_alerts WHERE request_id = ? AND helper_id = ?"
-SELECT_ALERTS_OF = "SELECT * FROM support_alerts WHERE request_id = ?"
-SELECT_SETTLED = """
-SELECT a.*, r.status FROM support_alerts AS a
+ALERT_COLUMNS = "a.request_id, a.helper_id, a.channel_id, a.message_id"
+SELECT_ALERTS_OF = f"SELECT {ALERT_COLUMNS} FROM support_alerts AS a WHERE a.request_id = ?"
+SELECT_SETTLED = f"""
+SELECT {ALERT_COLUMNS}, r.status FROM support_alerts AS a
 JOIN support_requests AS r ON r.id = a.request_id
 WHERE r.status != 'open'
 """
@@ -86,11 +87,14 @@ class AlertRepo:
     async def candidates(self, guild_id: int, asker_id: int) -> list[Candidate]:
         """Return available members with consent, never the asker nor anyone avoiding either way."""
         rows = await self.db.fetch_all(SELECT_CANDIDATES, (guild_id, asker_id))
+        # Quiet hours are three columns in one field, so this class is built by keyword.
         return [
             Candidate(
-                r["user_id"],
-                _quiet(r["quiet_start"], r["quiet_end"], r["zone"]),
-                None if r["last_alerted_at"] is None else from_db(r["last_alerted_at"]),
+                user_id=r["user_id"],
+                quiet=_quiet(r["quiet_start"], r["quiet_end"], r["zone"]),
+                last_alerted_at=None
+                if r["last_alerted_at"] is None
+                else from_db(r["last_alerted_at"]),
             )
             for r in rows
         ]
@@ -124,16 +128,13 @@ class AlertRepo:
 
     async def alerts_of(self, request_id: int) -> list[AlertRow]:
         """Return the DMs sent about one request."""
-        return [_alert(r) for r in await self.db.fetch_all(SELECT_ALERTS_OF, (request_id,))]
+        return from_rows(AlertRow, await self.db.fetch_all(SELECT_ALERTS_OF, (request_id,)))
 
     async def settled(self) -> list[tuple[AlertRow, str]]:
         """Return DMs about requests no longer open, with the request's status."""
-        return [(_alert(r), r["status"]) for r in await self.db.fetch_all(SELECT_SETTLED)]
+        rows = await self.db.fetch_all(SELECT_SETTLED)
+        return [(from_row(AlertRow, r, ignore=("status",)), r["status"]) for r in rows]
 
     async def forget(self, alert: AlertRow) -> None:
         """Drop one DM's row once it has been updated."""
         await self.db.execute(DELETE_ALERT, (alert.request_id, alert.helper_id))
-
-
-def _alert(r: sqlite3.Row) -> AlertRow:
-    return AlertRow(r["request_id"], r["helper_id"], r["channel_id"], r["message_id"])

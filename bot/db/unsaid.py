@@ -1,15 +1,15 @@
-# Over 400 lines: every Unsaid query with its row types. Issue #17 splits it.
-"""SQL for Unsaid: submissions, replies, blocks and daily-limit slots (no user ids, ever)."""
+"""SQL for Unsaid: submissions, replies and daily-limit slots (no user ids, ever)."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from bot.db.connection import Database, Transaction
-from bot.timeutil import from_db, to_db
+from bot.db.rows import from_row, from_rows
+from bot.db.unsaid_blocks import BlockQueries
+from bot.timeutil import to_db
 
 ITEM_COLUMNS = """
 i.id, i.public_id, i.guild_id, i.parent_id, i.status, i.body, i.content_note, i.allow_replies,
@@ -30,7 +30,9 @@ SELECT_DUE_QUEUED = f"{SELECT_ITEMS} WHERE i.status = 'queued' AND i.release_at 
 SELECT_DUE_SCHEDULED = f"{SELECT_ITEMS} WHERE i.status = 'scheduled' AND i.post_at <= ?"
 COUNT_WAITING = """
 SELECT
-    SUM(status = 'queued'), SUM(status = 'in_review'), SUM(status = 'scheduled')
+    COALESCE(SUM(status = 'queued'), 0) AS queued,
+    COALESCE(SUM(status = 'in_review'), 0) AS in_review,
+    COALESCE(SUM(status = 'scheduled'), 0) AS scheduled
 FROM unsaid_items WHERE guild_id = ?
 """
 
@@ -83,18 +85,7 @@ SET_REVIEW_MESSAGE = """
 UPDATE unsaid_items SET review_channel_id = ?, review_message_id = ? WHERE id = ?
 """
 DELETE_ITEM = "DELETE FROM unsaid_items WHERE id = ?"
-SELECT_TAG = "SELECT key_id, tag_salt, author_tag FROM unsaid_items WHERE id = ?"
 
-SELECT_BLOCK_TAGS = """
-SELECT public_id, key_id, tag_salt, author_tag, blocked_on FROM unsaid_blocks
-WHERE guild_id = ? ORDER BY id
-"""
-SELECT_BLOCK_BY_TAG = "SELECT public_id FROM unsaid_blocks WHERE author_tag = ?"
-INSERT_BLOCK = """
-INSERT INTO unsaid_blocks (guild_id, public_id, key_id, tag_salt, author_tag, blocked_on)
-VALUES (?, ?, ?, ?, ?, ?)
-"""
-DELETE_BLOCK = "DELETE FROM unsaid_blocks WHERE guild_id = ? AND public_id = ?"
 DELETE_LAPSED_BLOCKS = "DELETE FROM unsaid_blocks WHERE key_id NOT IN ({marks})"
 
 EXPIRE_TAGS = """
@@ -178,24 +169,6 @@ class NewItem:
 
 
 @dataclass(frozen=True, slots=True)
-class AuthorTag:
-    """The salted keyed tag of one submission's or one block's author."""
-
-    key_id: int
-    salt: bytes
-    tag: bytes
-
-
-@dataclass(frozen=True, slots=True)
-class Block:
-    """One block, known to moderators only by its opaque id."""
-
-    public_id: str
-    blocked_on: str
-    author: AuthorTag
-
-
-@dataclass(frozen=True, slots=True)
 class Waiting:
     """How many submissions wait at each stage in one server."""
 
@@ -204,45 +177,8 @@ class Waiting:
     scheduled: int
 
 
-def _optional_time(value: str | None) -> datetime | None:
-    return None if value is None else from_db(value)
-
-
 def _optional_db_time(value: datetime | None) -> str | None:
     return None if value is None else to_db(value)
-
-
-def _item(row: sqlite3.Row) -> UnsaidItem:
-    return UnsaidItem(
-        id=row["id"],
-        public_id=row["public_id"],
-        guild_id=row["guild_id"],
-        parent_id=row["parent_id"],
-        status=row["status"],
-        body=row["body"],
-        content_note=row["content_note"],
-        allow_replies=bool(row["allow_replies"]),
-        needs_care=bool(row["needs_care"]),
-        has_link=bool(row["has_link"]),
-        reviewed=bool(row["reviewed"]),
-        shared_on=row["shared_on"],
-        release_at=_optional_time(row["release_at"]),
-        post_at=_optional_time(row["post_at"]),
-        failures=row["failures"],
-        number=row["number"],
-        reason=row["reason"],
-        review_channel_id=row["review_channel_id"],
-        review_message_id=row["review_message_id"],
-        channel_id=row["channel_id"],
-        message_id=row["message_id"],
-        thread_id=row["thread_id"],
-        has_tag=bool(row["has_tag"]),
-        parent_number=row["parent_number"],
-        parent_channel_id=row["parent_channel_id"],
-        parent_thread_id=row["parent_thread_id"],
-        parent_public_id=row["parent_public_id"],
-        answer_thread_id=row["answer_thread_id"],
-    )
 
 
 def _marks(values: Sequence[object]) -> str:
@@ -256,7 +192,7 @@ async def _used_slots(tx: Transaction, slots: Sequence[bytes]) -> set[bytes]:
     return {bytes(row["slot"]) for row in rows}
 
 
-class UnsaidRepo:
+class UnsaidRepo(BlockQueries):
     """Every statement Unsaid runs."""
 
     def __init__(self, db: Database) -> None:
@@ -320,36 +256,36 @@ class UnsaidRepo:
     async def by_id(self, item_id: int) -> UnsaidItem | None:
         """Return one item by its row id."""
         row = await self._db.fetch_one(SELECT_BY_ID, (item_id,))
-        return None if row is None else _item(row)
+        return None if row is None else from_row(UnsaidItem, row)
 
     async def by_public_id(self, public_id: str) -> UnsaidItem | None:
         """Return one item by the random id its buttons carry."""
         row = await self._db.fetch_one(SELECT_BY_PUBLIC_ID, (public_id,))
-        return None if row is None else _item(row)
+        return None if row is None else from_row(UnsaidItem, row)
 
     async def by_receipt(self, digest: bytes) -> UnsaidItem | None:
         """Return the item whose receipt hashes to `digest`."""
         row = await self._db.fetch_one(SELECT_BY_RECEIPT, (digest,))
-        return None if row is None else _item(row)
+        return None if row is None else from_row(UnsaidItem, row)
 
     async def replies_of(self, item_id: int) -> list[UnsaidItem]:
         """Return every anonymous reply to one post."""
-        return [_item(row) for row in await self._db.fetch_all(SELECT_REPLIES, (item_id,))]
+        return from_rows(UnsaidItem, await self._db.fetch_all(SELECT_REPLIES, (item_id,)))
 
     async def due_for_review(self, now: datetime) -> list[UnsaidItem]:
         """Return items whose review batch has come."""
-        return [_item(r) for r in await self._db.fetch_all(SELECT_DUE_QUEUED, (to_db(now),))]
+        return from_rows(UnsaidItem, await self._db.fetch_all(SELECT_DUE_QUEUED, (to_db(now),)))
 
     async def due_for_posting(self, now: datetime) -> list[UnsaidItem]:
         """Return items whose posting time has come."""
-        return [_item(r) for r in await self._db.fetch_all(SELECT_DUE_SCHEDULED, (to_db(now),))]
+        return from_rows(UnsaidItem, await self._db.fetch_all(SELECT_DUE_SCHEDULED, (to_db(now),)))
 
     async def waiting(self, guild_id: int) -> Waiting:
         """Count what waits at each stage in one server."""
         row = await self._db.fetch_one(COUNT_WAITING, (guild_id,))
         if row is None:
-            return Waiting(0, 0, 0)
-        return Waiting(int(row[0] or 0), int(row[1] or 0), int(row[2] or 0))
+            return Waiting(queued=0, in_review=0, scheduled=0)
+        return from_row(Waiting, row)
 
     async def mark_in_review(self, item_id: int, channel_id: int, message_id: int) -> bool:
         """Record the review message; False if the item left the queue meanwhile."""
@@ -407,40 +343,6 @@ class UnsaidRepo:
     async def fold_wal(self) -> None:
         """Fold the WAL into the main file, so erased rows leave no copies behind in it."""
         await self._db.checkpoint()
-
-    async def author_of(self, item_id: int) -> AuthorTag | None:
-        """Return an item's author tag while it is kept."""
-        row = await self._db.fetch_one(SELECT_TAG, (item_id,))
-        if row is None or row["author_tag"] is None:
-            return None
-        return AuthorTag(row["key_id"], bytes(row["tag_salt"]), bytes(row["author_tag"]))
-
-    async def blocks(self, guild_id: int) -> list[Block]:
-        """Return a server's blocks, oldest first."""
-        rows = await self._db.fetch_all(SELECT_BLOCK_TAGS, (guild_id,))
-        return [
-            Block(
-                row["public_id"],
-                row["blocked_on"],
-                AuthorTag(row["key_id"], bytes(row["tag_salt"]), bytes(row["author_tag"])),
-            )
-            for row in rows
-        ]
-
-    async def block_with_tag(self, tag: bytes) -> str | None:
-        """Return the id of the block made from this exact tag, if any."""
-        value = await self._db.fetch_value(SELECT_BLOCK_BY_TAG, (tag,))
-        return None if value is None else str(value)
-
-    async def add_block(self, guild_id: int, public_id: str, author: AuthorTag, day: str) -> None:
-        """Store a block."""
-        await self._db.execute(
-            INSERT_BLOCK, (guild_id, public_id, author.key_id, author.salt, author.tag, day)
-        )
-
-    async def remove_block(self, guild_id: int, public_id: str) -> bool:
-        """Delete a block; False if there was none with that id."""
-        return await self._db.execute(DELETE_BLOCK, (guild_id, public_id)) == 1
 
     async def purge(
         self, *, today: str, oldest_kept_day: str, slots_before: str, key_ids: Sequence[int]

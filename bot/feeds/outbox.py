@@ -14,7 +14,8 @@ import logging
 from typing import Protocol
 
 from bot.db.feed_delivery import FeedDeliveryRepo
-from bot.db.feeds import FeedsRepo, OutboxRow
+from bot.db.feeds import FeedsRepo
+from bot.db.feeds_outbox import OutboxRow
 from bot.feeds.models import Post
 from bot.timeutil import Clock
 

@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from bot.db.glossary import Perspective, Source, Term
+from bot.db.glossary import Source, Term
+from bot.db.glossary_contributions import Perspective
 from bot.errors import UserFacingError
 from bot.text import MENTION, fold, has_control_characters, renders_blank, strip_invisible
 

@@ -7,7 +7,8 @@ from dataclasses import replace
 from typing import Any
 
 from bot.db.connection import Database, Transaction
-from bot.db.glossary import GlossaryRepo, Perspective, Term
+from bot.db.glossary import GlossaryRepo, Term
+from bot.db.glossary_contributions import Perspective
 from bot.db.glossary_owned import OwnedPerspectivesRepo, OwnedSuggestion
 from bot.errors import UserFacingError
 from bot.glossary.authors import AuthorKeys

@@ -12,7 +12,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bot.db.connection import Database, Transaction
-from bot.db.glossary import GlossaryRepo, Perspective, Revision, SearchHit, Source, Suggestion, Term
+from bot.db.glossary import GlossaryRepo, Source, Term
+from bot.db.glossary_contributions import Perspective, Revision, Suggestion
+from bot.db.glossary_search import SearchHit
 from bot.errors import UserFacingError
 from bot.glossary.authors import AuthorKeys
 from bot.glossary.index import Choice, NameIndex

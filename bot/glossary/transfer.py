@@ -7,7 +7,8 @@ import re
 import tomllib
 from typing import Any
 
-from bot.db.glossary import Perspective, Source, Term
+from bot.db.glossary import Source, Term
+from bot.db.glossary_contributions import Perspective
 from bot.errors import UserFacingError
 from bot.glossary.model import (
     DEFINITION_MAX,

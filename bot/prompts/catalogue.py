@@ -6,7 +6,8 @@ import asyncio
 import logging
 from collections.abc import Sequence
 
-from bot.db.prompts import Prompt, PromptsRepo
+from bot.db.prompts import PromptsRepo
+from bot.db.prompts_library import Prompt
 from bot.prompts.library import Library
 from bot.timeutil import Clock
 

@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
 from bot.db.ledger import Occurrence, OccurrenceLedger
-from bot.db.prompts import Delivery, Prompt, PromptsRepo
+from bot.db.prompts import PromptsRepo
+from bot.db.prompts_deliveries import Delivery
+from bot.db.prompts_library import Prompt
 from bot.prompts.catalogue import Catalogue
 from bot.prompts.delivery import (
     Outgoing,

@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from bot.db.prompts import Prompt
+from bot.db.prompts_library import Prompt
 from bot.prompts.library import ReflectiveModel
 
 

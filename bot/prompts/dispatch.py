@@ -18,7 +18,10 @@ from datetime import date, datetime, timedelta
 
 from bot.db.connection import Transaction
 from bot.db.ledger import Occurrence, OccurrenceLedger
-from bot.db.prompts import NewDelivery, Prompt, PromptsRepo, Schedule, Subscription
+from bot.db.prompts import PromptsRepo
+from bot.db.prompts_deliveries import NewDelivery
+from bot.db.prompts_library import Prompt
+from bot.db.prompts_schedules import Schedule, Subscription
 from bot.guild_settings import GuildSettings, parse_time
 from bot.prompts import rotation
 from bot.prompts.catalogue import Catalogue

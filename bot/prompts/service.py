@@ -14,16 +14,11 @@ from typing import Any
 
 from bot.db.connection import Database
 from bot.db.ledger import OccurrenceLedger
-from bot.db.prompts import (
-    Delivery,
-    JournalEntry,
-    NewDelivery,
-    Prompt,
-    PromptsRepo,
-    Schedule,
-    Subscription,
-    Suggestion,
-)
+from bot.db.prompts import PromptsRepo
+from bot.db.prompts_deliveries import Delivery, NewDelivery
+from bot.db.prompts_journal import JournalEntry, Suggestion
+from bot.db.prompts_library import Prompt
+from bot.db.prompts_schedules import Schedule, Subscription
 from bot.errors import UserFacingError
 from bot.guild_settings import GuildSettings
 from bot.prompts.catalogue import Catalogue

@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from bot.db.connection import Database
-from bot.db.rooms import Debrief, Impact, Meeting, RoomRepo
+from bot.db.room_records import Debrief, Impact
+from bot.db.rooms import Meeting, RoomRepo
 from bot.errors import UserFacingError
 from bot.guild_settings import GuildSettings, parse_time
 from bot.rooms.settings import ROOMS_ENABLED

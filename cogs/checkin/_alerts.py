@@ -10,7 +10,7 @@ import discord
 
 from bot.checkins.alerts import MAX_ALERTS
 from bot.client import Alongside
-from bot.db.checkins import RequestRow
+from bot.db.checkin_requests import RequestRow
 from cogs.checkin import _text as text
 from cogs.checkin._common import edit_post, guild_name, send_dm
 

@@ -10,7 +10,7 @@ from bot.checkins.reach import LEFT
 from bot.checkins.settings import REQUEST_TIMEOUT, SUPPORT_CHANNEL
 from bot.client import Alongside
 from bot.components import ID_PATTERN, ButtonSpec, Guarded
-from bot.db.checkins import RequestRow
+from bot.db.checkin_requests import RequestRow
 from bot.errors import UserFacingError
 from bot.membership import ensure_member_here
 from bot.replies import NO_PINGS, send_private

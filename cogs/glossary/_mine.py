@@ -9,7 +9,7 @@ from typing import Any
 import discord
 
 from bot.components import ID_PATTERN, ButtonSpec, Guarded
-from bot.db.glossary import Perspective
+from bot.db.glossary_contributions import Perspective
 from bot.db.glossary_owned import OwnedSuggestion
 from bot.errors import UserFacingError
 from bot.glossary.model import PERSPECTIVE_MAX

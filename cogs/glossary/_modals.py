@@ -9,7 +9,8 @@ from typing import Any, cast
 import discord
 
 from bot.client import Alongside
-from bot.db.glossary import Suggestion, Term
+from bot.db.glossary import Term
+from bot.db.glossary_contributions import Suggestion
 from bot.errors import NotInServer
 from bot.glossary.model import (
     DEFINITION_MAX,

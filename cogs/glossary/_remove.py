@@ -7,7 +7,8 @@ from typing import Any
 import discord
 
 from bot.components import ID_PATTERN, ButtonSpec, ModeratorOnly
-from bot.db.glossary import Perspective, Term
+from bot.db.glossary import Term
+from bot.db.glossary_contributions import Perspective
 from bot.errors import UserFacingError
 from bot.interactions import bot_of, guild_of, tell_member
 from bot.moderation import ensure_moderator

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import discord
 
-from bot.db.glossary import Perspective, Revision, SearchHit, Suggestion, Term
+from bot.db.glossary import Term
+from bot.db.glossary_contributions import Perspective, Revision, Suggestion
+from bot.db.glossary_search import SearchHit
 from bot.glossary.model import TermEntry
 from bot.text import as_words, as_words_within, clip
 

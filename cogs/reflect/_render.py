@@ -7,7 +7,9 @@ from datetime import datetime
 
 import discord
 
-from bot.db.prompts import JournalEntry, Prompt, Schedule, Subscription, Suggestion
+from bot.db.prompts_journal import JournalEntry, Suggestion
+from bot.db.prompts_library import Prompt
+from bot.db.prompts_schedules import Schedule, Subscription
 from bot.prompts.library import DEFAULT_GROUNDING
 from bot.prompts.service import Drawn
 from bot.recurrence import WEEKDAY_NAMES

@@ -6,7 +6,7 @@ from typing import Any
 
 import discord
 
-from bot.db.rooms import Impact
+from bot.db.room_records import Impact
 from bot.interactions import bot_of
 from bot.replies import SafeView
 from bot.rooms.service import IMPACT_KINDS

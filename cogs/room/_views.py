@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 
 import discord
 
-from bot.db.rooms import Debrief, Meeting
+from bot.db.room_records import Debrief
+from bot.db.rooms import Meeting
 from bot.errors import UserFacingError
 from bot.interactions import bot_of
 from bot.replies import SafeView, send_private
