@@ -25,10 +25,10 @@ from bot.tryout.wire import (
 )
 
 if TYPE_CHECKING:
-    from bot.tryout.world import DemoWorld
+    from bot.tryout.stage import Stage
 
 
-def resolve_entity(world: DemoWorld, picks: set[str], raw: Any) -> Any:
+def resolve_entity(world: Stage, picks: set[str], raw: Any) -> Any:
     """A handle for the channel, role or person chosen by id on the page."""
     try:
         entity_id = int(raw)
@@ -49,7 +49,7 @@ def resolve_entity(world: DemoWorld, picks: set[str], raw: Any) -> Any:
     raise DemoError("That choice isn't a channel, role or person here.")
 
 
-def find_leaf(world: DemoWorld, person: Person, channel_id: int, path: str) -> dict[str, Any]:
+def find_leaf(world: Stage, person: Person, channel_id: int, path: str) -> dict[str, Any]:
     words = path.split()
     if not words:
         raise DemoError("Type a command after the slash.")
@@ -73,7 +73,7 @@ def find_leaf(world: DemoWorld, person: Person, channel_id: int, path: str) -> d
     raise DemoError(f"/{path} isn't a command {person.name} can use here.")
 
 
-def option_values(world: DemoWorld, leaf: dict[str, Any], raw: Mapping[str, Any]) -> dict[str, Any]:
+def option_values(world: Stage, leaf: dict[str, Any], raw: Mapping[str, Any]) -> dict[str, Any]:
     """Turn what the page sent into the values SimCord expects, by each option's type."""
     declared = {option["name"]: option for option in leaf.get("options") or []}
     values: dict[str, Any] = {}
@@ -87,7 +87,7 @@ def option_values(world: DemoWorld, leaf: dict[str, Any], raw: Mapping[str, Any]
     return values
 
 
-def option_value(world: DemoWorld, option: dict[str, Any], value: Any) -> Any:
+def option_value(world: Stage, option: dict[str, Any], value: Any) -> Any:
     kind = option["type"]
     name = option["name"]
     try:
@@ -108,7 +108,7 @@ def option_value(world: DemoWorld, option: dict[str, Any], value: Any) -> Any:
     raise DemoError(f"The option {name} has a type this page can't fill in.")
 
 
-def modal_values(world: DemoWorld, spec: dict[str, Any], raw: Mapping[str, Any]) -> dict[str, Any]:
+def modal_values(world: Stage, spec: dict[str, Any], raw: Mapping[str, Any]) -> dict[str, Any]:
     controls = {control["custom_id"]: control for control in modal_controls(spec)}
     values: dict[str, Any] = {}
     for custom_id, value in raw.items():

@@ -16,7 +16,7 @@ import simcord
 from bot.tryout.wire import DemoError
 
 if TYPE_CHECKING:
-    from bot.tryout.world import DemoWorld
+    from bot.tryout.stage import Stage
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +46,7 @@ def start_of_minute(moment: datetime) -> datetime:
 class Operation:
     """Hold the world's lock and SimCord's clock scope; turn SimCord refusals into DemoError."""
 
-    def __init__(self, world: DemoWorld) -> None:
+    def __init__(self, world: Stage) -> None:
         self._world = world
 
     async def __aenter__(self) -> None:

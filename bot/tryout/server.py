@@ -20,10 +20,10 @@ from bot.tryout.feed import FEED_PATH
 from bot.tryout.plan import CHANNELS, PEOPLE, SERVER_NAME, Person
 
 if TYPE_CHECKING:
-    from bot.tryout.world import DemoWorld
+    from bot.tryout.stage import Stage
 
 
-def seed_server(world: DemoWorld) -> None:
+def seed_server(world: Stage) -> None:
     """Create the server, its roles, people and channels (always in the same order)."""
     env = world.env
     guild = env.create_guild(SERVER_NAME)
@@ -54,7 +54,7 @@ def seed_server(world: DemoWorld) -> None:
         )
 
 
-async def configure(world: DemoWorld) -> None:
+async def configure(world: Stage) -> None:
     """First run: the settings a moderator would choose, a feed and a prompt schedule."""
     guild_id = world.guild_id
     channel = {key: handle.id for key, handle in world.channels.items()}
@@ -77,7 +77,7 @@ async def configure(world: DemoWorld) -> None:
     await add_feed(world, backfill=1)
 
 
-async def add_feed(world: DemoWorld, *, backfill: int) -> None:
+async def add_feed(world: Stage, *, backfill: int) -> None:
     await world.services.feeds.add(
         guild_id=world.guild_id,
         actor_id=world.person("mo").id,
@@ -90,7 +90,7 @@ async def add_feed(world: DemoWorld, *, backfill: int) -> None:
         await world.services.feeds.deliver(poster)
 
 
-async def repoint_feed(world: DemoWorld) -> None:
+async def repoint_feed(world: Stage) -> None:
     """A kept database: the demo feed is served on a new port this time."""
     for health in await world.services.feeds.health(world.guild_id):
         url = health.feed.url

@@ -9,7 +9,6 @@ values are turned into SimCord's in inputs.py.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import secrets
 from collections.abc import Mapping
@@ -17,7 +16,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import simcord
-from simcord.backend.access import channel_accessible
 from simcord.results import ResponseMessage
 
 from bot.client import Alongside
@@ -33,6 +31,7 @@ from bot.tryout.operation import OpenModal, Operation, Origin, start_of_minute
 from bot.tryout.pending import EditLedger
 from bot.tryout.plan import BOT_NAME, TICKS, Person
 from bot.tryout.server import align_jobs, configure, hold_scheduler, repoint_feed, seed_server
+from bot.tryout.stage import Stage
 from bot.tryout.wire import (
     SELECT_PICKS,
     DemoError,
@@ -53,7 +52,7 @@ MAX_ADVANCE_MINUTES = 7 * 24 * 60
 SETTLE_SECONDS = 15.0
 
 
-class DemoWorld:
+class DemoWorld(Stage):
     """The running demo: SimCord's Discord, the bot, the people and the demo feed."""
 
     def __init__(
@@ -65,16 +64,8 @@ class DemoWorld:
         clock: ManualClock,
         feed: DemoFeed,
     ) -> None:
-        self.env = env
-        self.bot = bot
-        self.services = services
+        super().__init__(env=env, bot=bot, services=services, feed=feed)
         self.clock = clock
-        self.feed = feed
-        self.lock = asyncio.Lock()
-        self.people: dict[int, Person] = {}
-        self.channels: dict[str, simcord.ChannelHandle] = {}
-        self.roles: dict[str, simcord.RoleHandle] = {}
-        self.guild: simcord.GuildHandle | None = None
         self._modals: dict[str, OpenModal] = {}
         # Discord shows "Ash used /glossary define" above an answer (SimCord records only the
         # top name), or the message whose button was pressed.
@@ -153,44 +144,7 @@ class DemoWorld:
     async def _remember_now(self) -> None:
         await self.services.meta.set(NOW_KEY, self.clock.now().isoformat())
 
-    # ------------------------------------------------------------------ lookups
-
-    @property
-    def guild_id(self) -> int:
-        """The demo server's id."""
-        assert self.guild is not None
-        return self.guild.id
-
-    def person(self, key: str) -> Person:
-        """The person with this key (mo, ash, bea)."""
-        for person in self.people.values():
-            if person.key == key:
-                return person
-        raise DemoError(f"There is nobody called {key} here.")
-
-    def person_by_id(self, person_id: int) -> Person:
-        """The person with this user id."""
-        try:
-            return self.people[person_id]
-        except KeyError:
-            raise DemoError("Choose who you are first.") from None
-
-    def dm_channel_id(self, person: Person) -> int | None:
-        """The id of this person's DMs with the bot, if open."""
-        value = self.env.backend.dm_channels.get(person.id)
-        return int(value) if value is not None else None
-
-    def can_see(self, person: Person, channel_id: int) -> bool:
-        """Say whether this person can read this channel (or DM) now."""
-        return channel_accessible(self.env.backend, channel_id, person.id, history=True)
-
-    def channel_handle(self, channel_id: int) -> simcord.ChannelHandle:
-        """A SimCord handle for any channel, thread or DM of the demo."""
-        model = self.env.backend.channels.get(channel_id)
-        if model is None:
-            raise DemoError("That channel no longer exists.")
-        guild = self.guild if model.guild_id is not None else None
-        return simcord.ChannelHandle(self.env, guild, model)
+    # ------------------------------------------------------------------ actors
 
     def _actor_in(self, person: Person, channel_id: int) -> Any:
         """Who acts: the member in the server, or the user in their own DMs."""
@@ -208,15 +162,6 @@ class DemoWorld:
         return ResponseMessage(self.env, stored)
 
     # ------------------------------------------------------------------ commands
-
-    def visible_commands(self, person: Person, channel_id: int) -> list[dict[str, Any]]:
-        """The raw slash commands this person sees in this channel."""
-        if not self.can_see(person, channel_id):
-            return []
-        commands: list[dict[str, Any]] = self.env.backend.visible_commands(
-            user_id=person.id, channel_id=channel_id
-        )
-        return commands
 
     async def slash(
         self, person: Person, channel_id: int, path: str, raw: Mapping[str, Any]

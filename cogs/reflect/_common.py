@@ -9,7 +9,7 @@ from typing import Any
 import discord
 
 from bot.components import Guarded
-from bot.db.prompts import Delivery
+from bot.db.prompts_deliveries import Delivery
 from bot.errors import UserFacingError
 from bot.interactions import bot_of
 from cogs.reflect._render import decided
