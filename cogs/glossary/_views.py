@@ -83,6 +83,11 @@ async def send_term(
 ) -> None:
     """Show a term privately (or in the channel, if the member chose to share it)."""
     view = TermView(interaction.user.id, pages, related)
+    if len(pages) == 1:
+        # Its only buttons are OpenTerm, routed by custom_id like after a restart: discord.py
+        # needn't keep this view (and a 15-minute timer task) per answer. It sends a stopped
+        # view's buttons but never stores it.
+        view.stop()
     if public:
         await interaction.response.send_message(
             embed=pages[0], view=view, allowed_mentions=discord.AllowedMentions.none()
