@@ -28,9 +28,9 @@ from cogs.glossary._remove import REMOVE_ITEMS, perspectives_pages
 from cogs.glossary._render import (
     COLOUR,
     edit_embed,
-    entry_pages,
     history_line,
     perspective_embed,
+    rendered_pages,
     search_page,
     suggestion_embed,
 )
@@ -363,7 +363,7 @@ class Glossary(commands.GroupCog, group_name="glossary", group_description="The 
         if share:
             answer_publicly(interaction)
         entry = await self.bot.services.glossary.define(_guild_id(interaction), term)
-        await send_term(interaction, entry_pages(entry), entry.related, public=share)
+        await send_term(interaction, rendered_pages(entry), entry.related, public=share)
 
     @app_commands.command(name="search", description="Search terms, definitions and perspectives")
     @app_commands.describe(query="Words to look for")

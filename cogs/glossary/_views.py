@@ -74,6 +74,10 @@ class TermView(SafeView):
         return turn
 
 
+# id(pages) → (pages, their stopped view), for answers of one page (see send_term).
+_single_page: dict[int, tuple[list[discord.Embed], TermView]] = {}
+
+
 async def send_term(
     interaction: discord.Interaction[Any],
     pages: list[discord.Embed],
@@ -82,12 +86,21 @@ async def send_term(
     public: bool = False,
 ) -> None:
     """Show a term privately (or in the channel, if the member chose to share it)."""
-    view = TermView(interaction.user.id, pages, related)
     if len(pages) == 1:
         # Its only buttons are OpenTerm, routed by custom_id like after a restart: discord.py
         # needn't keep this view (and a 15-minute timer task) per answer. It sends a stopped
-        # view's buttons but never stores it.
-        view.stop()
+        # view's buttons but never stores it, so one view serves every answer with these pages.
+        hit = _single_page.get(id(pages))
+        if hit is not None and hit[0] is pages:
+            view = hit[1]
+        else:
+            view = TermView(interaction.user.id, pages, related)
+            view.stop()
+            if len(_single_page) >= 512:
+                del _single_page[next(iter(_single_page))]
+            _single_page[id(pages)] = (pages, view)
+    else:
+        view = TermView(interaction.user.id, pages, related)
     if public:
         await interaction.response.send_message(
             embed=pages[0], view=view, allowed_mentions=discord.AllowedMentions.none()
