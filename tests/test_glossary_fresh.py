@@ -222,3 +222,15 @@ async def test_single_page_answers_keep_no_view_and_their_buttons_work_after_res
     await world.restart()
     again = await world.member.click(first.response.message, custom_id=related[1])
     assert again.ephemeral and again.response.embeds[0].title
+
+
+async def test_after_erasure_no_rendered_answer_keeps_the_words(world: World) -> None:
+    from cogs.glossary import _views
+
+    await contributed(world)
+    assert WORDS in await shown(world)
+    assert any(WORDS in json.dumps(r[1][0].to_dict()) for r in _views._answers.values())
+    await erase_member(world)
+    assert WORDS not in await shown(world)
+    kept = [json.dumps(page.to_dict()) for r in _views._answers.values() for page in r[1]]
+    assert not any(WORDS in text for text in kept)

@@ -30,12 +30,11 @@ from cogs.glossary._render import (
     edit_embed,
     history_line,
     perspective_embed,
-    rendered_pages,
     search_page,
     suggestion_embed,
 )
 from cogs.glossary._summary import alias_reply, import_summary
-from cogs.glossary._views import DYNAMIC_ITEMS, review_view, send_term
+from cogs.glossary._views import DYNAMIC_ITEMS, answer_for, review_view, send_term
 
 ALL_ITEMS = (*DYNAMIC_ITEMS, *MINE_ITEMS, *REMOVE_ITEMS)
 
@@ -363,7 +362,8 @@ class Glossary(commands.GroupCog, group_name="glossary", group_description="The 
         if share:
             answer_publicly(interaction)
         entry = await self.bot.services.glossary.define(_guild_id(interaction), term)
-        await send_term(interaction, rendered_pages(entry), entry.related, public=share)
+        pages, view = answer_for(entry)
+        await send_term(interaction, pages, entry.related, public=share, view=view)
 
     @app_commands.command(name="search", description="Search terms, definitions and perspectives")
     @app_commands.describe(query="Words to look for")

@@ -10,11 +10,6 @@ from bot.text import as_words, as_words_within, clip
 
 COLOUR = 0x5B8A72
 PAGE_BUDGET = 4500  # characters of perspectives per page, well inside an embed's 6,000
-RENDERED = 512  # entries whose pages are kept
-
-# id(entry) → (entry, its pages). The service hands out the same TermEntry object until the
-# glossary changes, so its pages need rendering once; holding the entry keeps its id unique.
-_rendered: dict[int, tuple[TermEntry, list[discord.Embed]]] = {}
 
 
 def voice(perspective: Perspective) -> tuple[str, str]:
@@ -60,18 +55,6 @@ def entry_pages(entry: TermEntry) -> list[discord.Embed]:
             value="No member has added a perspective yet. `/glossary perspective` adds yours.",
             inline=False,
         )
-    return pages
-
-
-def rendered_pages(entry: TermEntry) -> list[discord.Embed]:
-    """Return `entry_pages(entry)`, rendered once per entry object."""
-    hit = _rendered.get(id(entry))
-    if hit is not None and hit[0] is entry:
-        return hit[1]
-    pages = entry_pages(entry)
-    if len(_rendered) >= RENDERED:
-        del _rendered[next(iter(_rendered))]  # the oldest
-    _rendered[id(entry)] = (entry, pages)
     return pages
 
 
