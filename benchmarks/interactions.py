@@ -1,11 +1,18 @@
 """Interaction latency, start-up time and memory, against a bare discord.py bot on the same fake.
 
 Run: python -m benchmarks.interactions [--calls 2000] [--concurrency 50] [--terms 10000]
+     [--profile-dir DIR]   (py-spy profiles of the bot during the co-production run)
 
-1. The glossary inside the bot (service calls): autocomplete and define p50/p99 with 10,000
-   terms and 30,000 perspectives, against raw sqlite3 doing the nearest equivalent query.
+The server holds the shipped glossary (data/glossary.toml) plus 10,000 generated terms shaped
+like the shipped ones (see benchmarks/shapes.py), with members' perspectives on both.
+
+1. The glossary inside the bot (service calls): autocomplete and define p50/p99, against raw
+   sqlite3 doing the nearest equivalent query.
 2. End to end through the loopback Discord: INTERACTION_CREATE sent → callback received, for
-   `/glossary define` (and autocomplete) at concurrency 50, against a bare bot's `/ping`.
+   `/glossary define term:co-production` (a shipped entry with viewpoints, perspectives and
+   related-term buttons), define on the generated terms, and autocomplete, at concurrency 50,
+   against a bare bot's `/ping` on the same fake in the same run: p50/p95/p99, answers per
+   second, and the bot process's CPU time per interaction.
 3. Start-up (process start → READY, and → first answered command) and resident memory after
    READY in a 10,000-member server, against the bare bot.
 """
@@ -16,104 +23,26 @@ import argparse
 import asyncio
 import json
 import random
+import signal
 import sqlite3
+import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Awaitable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from benchmarks.common import Timer, machine, ms, percentile, table
+from benchmarks.common import Timer, machine, ms, percentile, process_cpu, table
+from benchmarks.shapes import WORDS, load_shipped_glossary, seed_shaped
 from bot.config import PROJECT_ROOT
 from bot.db import Database
 from bot.db.migrate import apply_migrations
 from bot.glossary import GlossaryService
-from bot.text import fold
-from bot.timeutil import ManualClock, to_db
+from bot.timeutil import ManualClock
 from tests.botprocess import BotProcess
 from tests.fakediscord import FakeDiscord
-
-WORDS = [
-    "peer",
-    "power",
-    "voice",
-    "care",
-    "trust",
-    "hope",
-    "harm",
-    "trauma",
-    "lived",
-    "practice",
-    "support",
-    "recovery",
-    "model",
-    "safety",
-    "labour",
-    "boundary",
-    "story",
-    "table",
-    "board",
-    "budget",
-    "access",
-    "equity",
-    "council",
-    "carer",
-    "survivor",
-    "madness",
-    "rights",
-    "advocacy",
-    "network",
-    "listening",
-    "solidarity",
-    "language",
-    "coercion",
-    "choice",
-]
-
-
-def seed_glossary(path: Path, guild_id: int, terms: int, per_term: int, seed: int = 7) -> list[str]:
-    """Fill a migrated database with synthetic terms and perspectives; return their slugs."""
-    rng = random.Random(seed)
-    now = to_db(datetime.now(UTC))
-    slugs: list[str] = []
-    term_rows, name_rows, perspective_rows, fts_rows = [], [], [], []
-    used: set[str] = set()
-    for index in range(1, terms + 1):
-        while True:
-            name = " ".join(rng.sample(WORDS, 2)).capitalize() + f" {index}"
-            if fold(name) not in used:
-                used.add(fold(name))
-                break
-        slug = f"term-{index}"
-        slugs.append(slug)
-        definition = " ".join(rng.choices(WORDS, k=30)).capitalize() + "."
-        term_rows.append(
-            (index, guild_id, slug, name, definition, 0, "", "[]", "[]", "moderator", 0, now, now)
-        )
-        name_rows.append((guild_id, fold(name), name, index, 0))
-        texts = []
-        for _ in range(per_term):
-            text = " ".join(rng.choices(WORDS, k=40)).capitalize() + "."
-            texts.append(text)
-            perspective_rows.append(
-                (index, guild_id, 1000 + index, "named", "", text, "approved", now)
-            )
-        fts_rows.append((index, name, "", definition, " ".join(texts)))
-    with sqlite3.connect(path) as conn:
-        conn.executemany("INSERT INTO glossary_terms VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", term_rows)
-        conn.executemany("INSERT INTO glossary_names VALUES (?,?,?,?,?)", name_rows)
-        conn.executemany(
-            "INSERT INTO glossary_perspectives (term_id, guild_id, author_id, credit, label, text,"
-            " status, created_at) VALUES (?,?,?,?,?,?,?,?)",
-            perspective_rows,
-        )
-        conn.executemany(
-            "INSERT INTO glossary_fts (rowid, name, aliases, definition, perspectives) VALUES (?,?,?,?,?)",
-            fts_rows,
-        )
-        # Mark the shipped file as loaded so the figures are about the 10,000 seeded terms.
-        conn.execute("INSERT INTO glossary_shipped VALUES (?, 999)", (guild_id,))
-    return slugs
 
 
 async def migrated(path: Path) -> None:
@@ -247,7 +176,72 @@ async def run_bot(
     return process, ready, first
 
 
-async def main(calls: int, concurrency: int, terms: int) -> None:
+@dataclass
+class Run:
+    """One measured burst of interactions against one bot process."""
+
+    label: str
+    latencies: list[float]
+    seconds: float
+    cpu: float  # the bot process's CPU seconds during the burst
+
+    def row(self, pct: float) -> float:
+        """Return the pct-th percentile latency."""
+        return percentile(self.latencies, pct)
+
+    @property
+    def per_second(self) -> float:
+        """Answers per second of wall time."""
+        return len(self.latencies) / self.seconds
+
+    @property
+    def cpu_ms(self) -> float:
+        """The bot's CPU milliseconds per interaction."""
+        return self.cpu * 1000 / max(1, len(self.latencies))
+
+
+async def measured(label: str, pid: int, burst: Awaitable[list[float]]) -> Run:
+    """Time a burst of interactions, wall clock and the bot process's CPU."""
+    cpu, start = process_cpu(pid), time.perf_counter()
+    latencies = await burst
+    return Run(label, latencies, time.perf_counter() - start, process_cpu(pid) - cpu)
+
+
+def py_spy(pid: int, output: Path) -> subprocess.Popen[bytes]:
+    """Start sampling a process with py-spy (collapsed stacks), until sent SIGINT."""
+    command = ["py-spy", "record", "--pid", str(pid), "--format", "raw", "--rate", "250"]
+    command += ["--nonblocking", "--output", str(output)]
+    spy = Path(sys.executable).with_name("py-spy")
+    return subprocess.Popen([str(spy) if spy.exists() else "py-spy", *command[1:]])
+
+
+def compare(runs: list[Run], floor: Run) -> list[tuple[str, str, str, str]]:
+    """Rows of latency, throughput and CPU for each run against the bare bot's."""
+    rows = []
+    for run in runs:
+        for pct in (50, 95, 99):
+            a, b = run.row(pct), floor.row(pct)
+            rows.append((f"{run.label} p{pct}", ms(a), ms(b) + " bare /ping", f"{a / b:.2f}×"))
+        rows.append(
+            (
+                f"{run.label} answers/s",
+                f"{run.per_second:,.0f}",
+                f"{floor.per_second:,.0f}",
+                f"{run.per_second / floor.per_second:.2f}×",
+            )
+        )
+        rows.append(
+            (
+                f"{run.label} bot CPU per interaction",
+                f"{run.cpu_ms:.2f} ms",
+                f"{floor.cpu_ms:.2f} ms",
+                f"{run.cpu_ms / floor.cpu_ms:.2f}×",
+            )
+        )
+    return rows
+
+
+async def main(calls: int, concurrency: int, terms: int, profile_dir: Path | None) -> None:
     """Run every measurement and print the tables."""
     print(f"Machine: {machine()}")
     with tempfile.TemporaryDirectory() as folder:
@@ -265,9 +259,11 @@ async def main(calls: int, concurrency: int, terms: int) -> None:
             database = alongside_dir / "alongside.db"
             await migrated(database)
             with Timer() as seeding:
-                slugs = seed_glossary(database, guild, terms, 3)
+                shipped = await load_shipped_glossary(database, guild)
+                slugs = seed_shaped(database, guild, shipped, terms)
             print(
-                f"Seeded {terms:,} terms and {terms * 3:,} perspectives in {seeding.seconds:.1f} s"
+                f"Loaded {len(shipped)} shipped terms and generated {terms:,} shaped like them"
+                f" in {seeding.seconds:.1f} s"
             )
             print(
                 table(
@@ -279,30 +275,40 @@ async def main(calls: int, concurrency: int, terms: int) -> None:
             bot, ready, first = await run_bot(
                 "bot", fake, alongside_dir, guild, channel, user, "about"
             )
+            pid = bot.process.pid
             rss_ready, _ = bot.rss_kib()
             rng = random.Random(11)
+            define = "glossary define"
             # Warm-up (first-use index build, imports, caches), not measured, for both bots.
-            await fire(
-                fake,
-                guild,
-                channel,
-                user,
-                "glossary define",
-                concurrency,
-                concurrency,
-                term=lambda _: rng.choice(slugs),
+            await fire(fake, guild, channel, user, define, concurrency, concurrency, term=slugs[0])
+            spy = py_spy(pid, profile_dir / "define.txt") if profile_dir else None
+            shipped_run = await measured(
+                "define co-production",
+                pid,
+                fire(fake, guild, channel, user, define, calls, concurrency, term="co-production"),
             )
-            define = await fire(
-                fake,
-                guild,
-                channel,
-                user,
-                "glossary define",
-                calls,
-                concurrency,
-                term=lambda _: rng.choice(slugs),
+            if spy is not None:
+                spy.send_signal(signal.SIGINT)
+                spy.wait(timeout=60)
+            shaped_run = await measured(
+                "define generated",
+                pid,
+                fire(
+                    fake,
+                    guild,
+                    channel,
+                    user,
+                    define,
+                    calls,
+                    concurrency,
+                    term=lambda _: rng.choice(slugs),
+                ),
             )
-            auto = await fire_autocomplete(fake, guild, channel, user, calls, concurrency)
+            auto_run = await measured(
+                "autocomplete",
+                pid,
+                fire_autocomplete(fake, guild, channel, user, calls, concurrency),
+            )
             rss_after, peak = bot.rss_kib()
             await bot.stop()
 
@@ -313,20 +319,20 @@ async def main(calls: int, concurrency: int, terms: int) -> None:
             )
             bare_rss, _ = bare.rss_kib()
             await fire(fake, guild, channel, user, "ping", concurrency, concurrency)
-            ping = await fire(fake, guild, channel, user, "ping", calls, concurrency)
+            ping = await measured(
+                "ping",
+                bare.process.pid,
+                fire(fake, guild, channel, user, "ping", calls, concurrency),
+            )
             await bare.stop()
         finally:
             await fake.stop()
 
-    rows = []
-    for label, values in (("/glossary define", define), ("autocomplete", auto)):
-        for pct in (50, 99):
-            a, b = percentile(values, pct), percentile(ping, pct)
-            rows.append((f"{label} p{pct}", ms(a), ms(b) + " bare /ping", f"{a / b:.2f}×"))
     print(
         table(
-            f"Acknowledgement latency end to end ({calls:,} calls, concurrency {concurrency}, {terms:,} terms)",
-            rows,
+            f"End to end ({calls:,} calls each, concurrency {concurrency}, "
+            f"{len(shipped)} shipped + {terms:,} generated terms)",
+            compare([shipped_run, shaped_run, auto_run], ping),
         )
     )
     print(
@@ -368,6 +374,7 @@ if __name__ == "__main__":
     parser.add_argument("--calls", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument("--terms", type=int, default=10_000)
+    parser.add_argument("--profile-dir", type=Path, help="save a py-spy profile here")
     args = parser.parse_args()
-    asyncio.run(main(args.calls, args.concurrency, args.terms))
+    asyncio.run(main(args.calls, args.concurrency, args.terms, args.profile_dir))
     sys.exit(0)

@@ -84,7 +84,7 @@ async def serve(settings: Settings, *, sync_only: bool = False) -> None:
         db = await open_database(settings)
         try:
             services = build_services(settings, db)
-            bot = Alongside(services, force_sync=sync_only)
+            bot = Alongside(services, force_sync=sync_only, freeze_heap=True)
             async with bot:
                 if sync_only:
                     await bot.login(settings.token)

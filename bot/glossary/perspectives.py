@@ -49,7 +49,7 @@ class PerspectiveOwnership:
         self.owned = OwnedPerspectivesRepo(db)
         self._clock = clock
         self.authors = authors
-        self._changed = changed  # forgets a server's cached index
+        self._changed = changed  # forgets a server's cached index and entries: call on each write
 
     # ----- who wrote it ----------------------------------------------------------------------
 
@@ -93,6 +93,7 @@ class PerspectiveOwnership:
                     await self.owned.seal_author(
                         tx, perspective_id, self.sealed(guild_id, author_id)
                     )
+            self._changed(guild_id)
         return len(rows)
 
     # ----- authors ---------------------------------------------------------------------------
@@ -139,6 +140,7 @@ class PerspectiveOwnership:
                 )
             if not done:
                 raise UserFacingError("This perspective changed just now. Please try again.")
+        self._changed(guild_id)
         fresh = await self._repo.perspective(guild_id, perspective.id)
         term = await self._repo.term_by_id(guild_id, perspective.term_id)
         assert fresh is not None

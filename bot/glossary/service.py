@@ -42,6 +42,7 @@ log = logging.getLogger(__name__)
 WORD = re.compile(r"\w+")
 SEARCH_PAGE = 5
 SEARCH_POOL = 200  # hits re-ranked in Python; later pages beyond this are not shown
+ENTRY_CACHE = 2000  # entries kept per server for define
 
 
 class UnknownTerm(UserFacingError):
@@ -91,13 +92,18 @@ class GlossaryService:
         # Without the bot's key ring (some tests, benchmarks), a key that lives only in memory.
         ring = keys or KeyRing(EpochKey(secrets.token_bytes(32)), None, "memory")
         self.perspectives = PerspectiveOwnership(
-            db, self.repo, clock, AuthorKeys(ring), self.forget_index
+            db, self.repo, clock, AuthorKeys(ring), self.forget
         )
         self._db = db
         self._clock = clock
         self._shipped_path = data_dir / "glossary.toml"
         self._shipped: ShippedGlossary | None = None
         self._indexes: dict[int, NameIndex] = {}
+        # What define shows, per server, keyed by the text asked for: an entry changes only
+        # when the glossary is written to, and every write calls `forget`. Re-reading it was
+        # the largest share of a define's CPU (docs/profiles/define-before.txt).
+        self._entries: dict[int, dict[str, TermEntry]] = {}
+        self._generation: dict[int, int] = {}
         self._loaded: set[int] = set()
         # One lock per server, so fifty first lookups arriving together build the index (and
         # load the shipped file) once, not fifty times.
@@ -125,9 +131,12 @@ class GlossaryService:
                 log.info("Sealed the authors of anonymous perspectives in server %s", guild_id)
             self._loaded.add(guild_id)
 
-    def forget_index(self, guild_id: int) -> None:
-        """Drop a server's cached name index after a change."""
+    def forget(self, guild_id: int) -> None:
+        """Drop a server's cached name index and entries: call after every glossary write."""
         self._indexes.pop(guild_id, None)
+        self._entries.pop(guild_id, None)
+        # A define that read the database before this write must not cache what it read.
+        self._generation[guild_id] = self._generation.get(guild_id, 0) + 1
 
     def _lock(self, guild_id: int) -> asyncio.Lock:
         return self._locks.setdefault(guild_id, asyncio.Lock())
@@ -159,7 +168,7 @@ class GlossaryService:
                     kept += 1
                 await self.repo.reindex(tx, term.id if existing is None else existing.id)
             await self.repo.set_shipped_version(tx, guild_id, shipped.version)
-        self._indexes.pop(guild_id, None)
+        self.forget(guild_id)
         log.info(
             "Glossary for server %s: %d added, %d updated, %d kept", guild_id, added, updated, kept
         )
@@ -310,7 +319,19 @@ class GlossaryService:
 
     async def define(self, guild_id: int, query: str) -> TermEntry:
         """Return everything to show for the term a member asked about."""
-        return await self.entry(await self.resolve(guild_id, query))
+        await self.ensure_shipped(guild_id)
+        key = query.strip()
+        cached = self._entries.get(guild_id, {}).get(key)
+        if cached is not None:
+            return cached
+        generation = self._generation.get(guild_id, 0)
+        entry = await self.entry(await self.resolve(guild_id, query))
+        if self._generation.get(guild_id, 0) == generation:
+            entries = self._entries.setdefault(guild_id, {})
+            if len(entries) >= ENTRY_CACHE:
+                del entries[next(iter(entries))]  # the oldest
+            entries[key] = entry
+        return entry
 
     async def search(
         self, guild_id: int, query: str, page: int = 0, per_page: int = SEARCH_PAGE
@@ -423,7 +444,7 @@ class GlossaryService:
                 tx, term, moderator_id, "create", snapshot(term), self._clock.now()
             )
             await self.repo.reindex(tx, term.id)
-        self._indexes.pop(guild_id, None)
+        self.forget(guild_id)
         return suggestion, term
 
     async def reject_suggestion(self, guild_id: int, suggestion_id: int, reason: str) -> Suggestion:
@@ -491,6 +512,7 @@ class GlossaryService:
                     tx, guild_id, replace(perspective, status=status), moderator_id
                 )
             await self.repo.reindex(tx, perspective.term_id)
+        self.forget(guild_id)
         term = await self.repo.term_by_id(guild_id, perspective.term_id)
         assert term is not None
         return replace(perspective, status=status), term
@@ -508,7 +530,7 @@ class GlossaryService:
                 tx, term, actor_id, "create", snapshot(term), self._clock.now()
             )
             await self.repo.reindex(tx, term.id)
-        self._indexes.pop(guild_id, None)
+        self.forget(guild_id)
         return term
 
     async def edit_term(
@@ -523,7 +545,7 @@ class GlossaryService:
                 tx, updated, actor_id, action, snapshot(updated), self._clock.now()
             )
             await self.repo.reindex(tx, term.id)
-        self._indexes.pop(guild_id, None)
+        self.forget(guild_id)
         return updated
 
     async def remove_term(self, guild_id: int, query: str) -> Term:
@@ -531,7 +553,7 @@ class GlossaryService:
         term = await self.resolve(guild_id, query)
         async with self._db.transaction() as tx:
             await self.repo.delete_term(tx, term.id)
-        self._indexes.pop(guild_id, None)
+        self.forget(guild_id)
         return term
 
     async def set_alias(
@@ -627,7 +649,7 @@ class GlossaryService:
                     await self._replace_viewpoints(tx, term, item.viewpoints)
                 await self.repo.add_revision(tx, term, actor_id, "import", snapshot(term), now)
                 await self.repo.reindex(tx, term.id)
-        self._indexes.pop(guild_id, None)
+        self.forget(guild_id)
         return plan
 
     # ----- members' data ---------------------------------------------------------------------

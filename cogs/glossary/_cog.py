@@ -23,10 +23,9 @@ from cogs.glossary._modals import PerspectiveModal, SuggestTermModal
 from cogs.glossary._remove import REMOVE_ITEMS
 from cogs.glossary._render import (
     COLOUR,
-    entry_pages,
     search_page,
 )
-from cogs.glossary._views import DYNAMIC_ITEMS, post_for_review, send_term
+from cogs.glossary._views import DYNAMIC_ITEMS, answer_for, post_for_review, send_term
 
 ALL_ITEMS = (*DYNAMIC_ITEMS, *MINE_ITEMS, *REMOVE_ITEMS)
 
@@ -114,7 +113,8 @@ class Glossary(commands.GroupCog, group_name="glossary", group_description="The 
         if share:
             answer_publicly(interaction)
         entry = await self.bot.services.glossary.define(_guild_id(interaction), term)
-        await send_term(interaction, entry_pages(entry), entry.related, public=share)
+        pages, view = answer_for(entry)
+        await send_term(interaction, pages, entry.related, public=share, view=view)
 
     @app_commands.command(name="search", description="Search terms, definitions and perspectives")
     @app_commands.describe(query="Words to look for")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import weakref
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
@@ -12,6 +13,7 @@ from bot.client import Alongside
 from bot.components import ID_PATTERN, ButtonSpec, Guarded, ModeratorOnly
 from bot.db.glossary_reviews import ReviewPosts
 from bot.errors import UserFacingError
+from bot.glossary.model import TermEntry
 from bot.interactions import bot_of, guild_of
 from bot.replies import SafeView, send_private
 from cogs.glossary._decided import approve
@@ -77,15 +79,49 @@ class TermView(SafeView):
         return turn
 
 
+# id(entry) → (the entry, weakly; its pages; for one page, its stopped view). The service hands
+# out the same TermEntry until the glossary changes, so each is rendered once; a record goes
+# when its entry does (after a write or erasure, no old words stay here).
+_answers: dict[int, tuple[weakref.ref[TermEntry], list[discord.Embed], TermView | None]] = {}
+
+
+def answer_for(entry: TermEntry) -> tuple[list[discord.Embed], TermView | None]:
+    """Return an entry's pages and, for a single page, a shareable view: made once per entry."""
+    key = id(entry)
+    hit = _answers.get(key)
+    if hit is not None and hit[0]() is entry:
+        return hit[1], hit[2]
+    pages = entry_pages(entry)
+    view = single_page_view(pages, entry.related) if len(pages) == 1 else None
+    _answers[key] = (weakref.ref(entry, lambda _: _answers.pop(key, None)), pages, view)
+    return pages, view
+
+
+def single_page_view(pages: list[discord.Embed], related: Sequence[tuple[int, str]]) -> TermView:
+    """Return a view for a one-page answer that discord.py sends but never stores.
+
+    Its only buttons are OpenTerm, routed by custom_id as after a restart, so discord.py needn't
+    keep the view (with a 15-minute timer task) per answer: a stopped view isn't stored.
+    """
+    view = TermView(0, pages, related)
+    view.stop()
+    return view
+
+
 async def send_term(
     interaction: discord.Interaction[Any],
     pages: list[discord.Embed],
     related: Sequence[tuple[int, str]],
     *,
     public: bool = False,
+    view: TermView | None = None,
 ) -> None:
     """Show a term privately (or in the channel, if the member chose to share it)."""
-    view = TermView(interaction.user.id, pages, related)
+    if view is None:
+        if len(pages) == 1:
+            view = single_page_view(pages, related)
+        else:
+            view = TermView(interaction.user.id, pages, related)
     if public:
         await interaction.response.send_message(
             embed=pages[0], view=view, allowed_mentions=discord.AllowedMentions.none()
