@@ -22,10 +22,11 @@ from xml.sax.saxutils import escape
 from aiohttp import web
 
 from bot.feeds.fetch import FeedFetcher, FetchPolicy, user_agent
+from bot.feeds.limits import FeedLimits
 from bot.feeds.models import Post
 from bot.feeds.netguard import AddressGuard, Lookup, system_lookup
 from bot.feeds.outbox import PostError
-from bot.feeds.service import FeedLimits, FeedsService
+from bot.feeds.service import FeedsService
 from bot.feeds.topics import TopicMatcher
 from bot.services import Services
 

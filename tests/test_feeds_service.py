@@ -9,9 +9,10 @@ from datetime import timedelta
 import pytest
 
 from bot.errors import UserFacingError
+from bot.feeds.limits import FeedLimits
 from bot.feeds.outbox import PostError
 from bot.feeds.select import make_nonce
-from bot.feeds.service import FeedLimits, FeedsService
+from bot.feeds.service import FeedsService
 from bot.services import Services
 from bot.timeutil import ManualClock
 from tests.feedserver import (

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from bot.errors import UserFacingError
-from bot.feeds.service import FeedLimits, FeedsService
+from bot.feeds.limits import FeedLimits
+from bot.feeds.service import FeedsService
 from bot.services import Services
 from tests.feedserver import FeedServer, items, make_feeds, rss2
 
