@@ -12,8 +12,8 @@ from bot.errors import NotInServer, UserFacingError
 from bot.interactions import bot_of, guild_of, tell_member
 from bot.membership import ensure_can_post, ensure_member_here
 from bot.prompts.library import NOTE_MAX, TEXT_MAX
+from bot.prompts.models import JOURNAL_MAX, Drawn
 from bot.prompts.rules import clean_text
-from bot.prompts.service import JOURNAL_MAX, Drawn
 from bot.prompts.settings import REVIEW_KEY
 from bot.replies import MESSAGE_LIMIT, NO_PINGS, SafeModal, defer_privately, send_private
 from bot.text import as_words, clip

@@ -9,7 +9,7 @@ import discord
 
 from bot.db.prompts import JournalEntry, Prompt, Schedule, Subscription, Suggestion
 from bot.prompts.library import DEFAULT_GROUNDING
-from bot.prompts.service import Drawn
+from bot.prompts.models import Drawn
 from bot.recurrence import WEEKDAY_NAMES
 from bot.text import as_hidden_words, as_words, as_words_within, clip
 

@@ -15,7 +15,7 @@ from bot.errors import UserFacingError
 from bot.interactions import bot_of, guild_of, tell_member
 from bot.membership import ensure_can_post, ensure_member_here
 from bot.moderation import ensure_moderator
-from bot.prompts.service import Drawn
+from bot.prompts.models import Drawn
 from bot.replies import SafeView, send_private
 from bot.text import clip
 from cogs.reflect._render import NOW_FOOTER, decided, prompt_embed
