@@ -37,10 +37,11 @@ from bot.db import Database
 from bot.db.guild_settings import GuildSettingsRepo
 from bot.db.migrate import apply_migrations
 from bot.feeds.fetch import FeedFetcher, FetchPolicy, user_agent
+from bot.feeds.limits import FeedLimits
 from bot.feeds.models import Post
 from bot.feeds.netguard import AddressGuard
 from bot.feeds.parse import parse_feed
-from bot.feeds.service import FeedLimits, FeedsService
+from bot.feeds.service import FeedsService
 from bot.feeds.settings import feed_settings
 from bot.feeds.topics import TopicMatcher
 from bot.feeds.worker import ParserPool

@@ -29,8 +29,9 @@ from bot.services import Services, build_services
 from bot.timeutil import Clock
 from tests.fakediscord import FakeDiscord
 from tests.fakediscord.interactions import Followup
-from tests.fakediscord.rest import Call, Reply, Rest
-from tests.fakediscord.server import API_PREFIX
+from tests.fakediscord.rest import Rest
+from tests.fakediscord.restbase import Call, Reply
+from tests.fakediscord.wire import API_PREFIX
 from tests.fakediscord.world import public
 
 

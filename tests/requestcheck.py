@@ -7,7 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from tests.discord_limits import OpenApiValidator, check_request
+from tests.discord_limits import check_request
+from tests.discord_openapi import OpenApiValidator
 
 SPEC_MISSING = (
     "Discord's OpenAPI description (../shared/discord-api-spec/openapi.json) was not found: "

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from tests import test_feeds_commands as base
 from tests.conftest import World
-from tests.feedserver import FeedServer, items, rss2
+from tests.feedbuild import items, rss2
+from tests.feedserver import FeedServer
 
 extensions, services, server = base.extensions, base.services, base.server  # fixtures
 

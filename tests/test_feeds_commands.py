@@ -18,7 +18,9 @@ from bot.timeutil import ManualClock
 from cogs.feeds._cog import Feeds
 from tests.conftest import World
 from tests.discord_markdown import live_markup, visible
-from tests.feedserver import HTML_PAGE, FeedServer, items, make_feeds, rss2
+from tests.feedbuild import HTML_PAGE, items, rss2
+from tests.feedserver import FeedServer
+from tests.feedsupport import make_feeds
 
 
 @pytest.fixture

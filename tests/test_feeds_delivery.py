@@ -17,7 +17,9 @@ from bot.services import Services, build_services
 from bot.timeutil import ManualClock
 from cogs.feeds._cog import Feeds
 from tests.conftest import World
-from tests.feedserver import FeedServer, items, make_feeds, rss2
+from tests.feedbuild import items, rss2
+from tests.feedserver import FeedServer
+from tests.feedsupport import make_feeds
 
 
 @pytest.fixture

@@ -18,7 +18,9 @@ from bot.errors import UserFacingError
 from bot.feeds.netguard import IPAddress, forbidden_kind
 from bot.services import Services, build_services
 from tests.conftest import make_settings
-from tests.feedserver import FeedServer, items, make_feeds, rss2
+from tests.feedbuild import items, rss2
+from tests.feedserver import FeedServer
+from tests.feedsupport import make_feeds
 
 PUBLIC_STAND_IN = "127.0.0.2"
 

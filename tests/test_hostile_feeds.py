@@ -11,9 +11,12 @@ from pathlib import Path
 import pytest
 
 from bot.errors import UserFacingError
-from bot.feeds.service import FeedLimits, FeedsService
+from bot.feeds.limits import FeedLimits
+from bot.feeds.service import FeedsService
 from bot.services import Services
-from tests.feedserver import FeedServer, items, make_feeds, rss2
+from tests.feedbuild import items, rss2
+from tests.feedserver import FeedServer
+from tests.feedsupport import make_feeds
 
 MIB = 1024 * 1024
 # One entity, referenced thousands of times: a few KiB that a parser expanding it turns into

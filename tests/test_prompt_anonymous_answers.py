@@ -10,7 +10,7 @@ import simcord
 
 from tests.bytescan import id_patterns, traces
 from tests.conftest import World
-from tests.test_prompts_discord import at_london, quiet_hours_off, tick_at
+from tests.reflectsupport import at_london, quiet_hours_off, tick_at
 from tests.test_unsaid_helpers import answer, receipt_of, release, review_messages
 
 WORDS = "Wombat-marker: in the room I agreed, but I wasn't sure at all."

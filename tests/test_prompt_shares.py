@@ -9,7 +9,7 @@ import pytest
 
 from tests.bytescan import traces
 from tests.conftest import World
-from tests.test_prompts_discord import at_london, button_ids, quiet_hours_off, tick_at
+from tests.reflectsupport import at_london, button_ids, quiet_hours_off, tick_at
 
 ANSWER = "Quokka-marker: we meet monthly, as peers."
 

@@ -28,7 +28,8 @@ from bot.feeds.settings import MAX_POSTS_PER_POLL
 from bot.services import Services, build_services
 from bot.timeutil import to_db
 from tests.botprocess import BAD_SIGNS, BotProcess
-from tests.feedserver import FeedServer, items, rss2
+from tests.feedbuild import items, rss2
+from tests.feedserver import FeedServer
 from tests.livebot import LoopbackDiscord
 
 pytestmark = [pytest.mark.reliability, pytest.mark.process]

@@ -19,7 +19,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.timeutil import ManualClock
-from tests.feedserver import FeedServer, items, rss2
+from tests.feedbuild import items, rss2
+from tests.feedserver import FeedServer
 from tests.livebot import Community, LiveBot, live_bot, quiet
 
 pytestmark = pytest.mark.reliability

@@ -20,7 +20,7 @@ from bot.errors import NotInServer, NotModerator, UnknownServer
 from bot.replies import APOLOGY
 from tests.fakediscord import FakeDiscord
 from tests.fakediscord.interactions import InteractionHandle
-from tests.fakediscord.rest import EPHEMERAL
+from tests.fakediscord.restbase import EPHEMERAL
 from tests.livebot import Community, LiveBot, live_bot, quiet
 from tests.sweep import ROLE, leaves, modal_fields, options_for
 

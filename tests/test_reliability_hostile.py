@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from bot.replies import APOLOGY
 from tests.fakediscord.interactions import InteractionHandle
-from tests.fakediscord.rest import EPHEMERAL
+from tests.fakediscord.restbase import EPHEMERAL
 from tests.hostile import HYPOTHESIS, hostile_text
 from tests.livebot import Community, LiveBot, live_bot
 from tests.sweep import STRING, WORDS, Leaf, leaves, sample

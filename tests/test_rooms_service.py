@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.errors import UserFacingError
-from bot.rooms.service import Plan
+from bot.rooms.models import Plan
 from bot.rooms.summary import previous_months
 from bot.rooms.timing import parse_when, reminder_time
 from bot.services import Services

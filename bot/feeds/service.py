@@ -1,12 +1,9 @@
-# Over 400 lines: polling, the outbox and delivery blocks share one per-feed state machine.
-# Issue #17 splits it.
 """The feeds service: add and look after feeds, poll the due ones, post each new piece once."""
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
-import logging
 import random
 import sqlite3
 from collections.abc import Sequence
@@ -17,59 +14,25 @@ from importlib import metadata
 from bot.config import Settings
 from bot.db import Database
 from bot.db.feed_delivery import FeedDeliveryRepo
-from bot.db.feeds import FeedRow, FeedsRepo, NewFeed, OutboxEntry
+from bot.db.feeds import FeedRow, FeedsRepo, NewFeed
 from bot.errors import UserFacingError
+from bot.feeds.compose import PostComposer, as_sentence
 from bot.feeds.delivery import tell_moderators
 from bot.feeds.fetch import FeedFetcher, FetchError, FetchPolicy, FetchResult, user_agent
-from bot.feeds.models import (
-    CONTENT_NOTE_MODES,
-    AddedFeed,
-    FeedItem,
-    ParsedFeed,
-    PollReport,
-    Post,
-    Preview,
-)
+from bot.feeds.limits import FeedLimits
+from bot.feeds.models import CONTENT_NOTE_MODES, AddedFeed, ParsedFeed, PollReport, Post, Preview
 from bot.feeds.netguard import AddressGuard
 from bot.feeds.outbox import Outbox, Poster
 from bot.feeds.parse import FeedParseError
+from bot.feeds.polling import FeedPoller
 from bot.feeds.questions import QuestionSource, reflective_question
-from bot.feeds.select import (
-    clean_feed_url,
-    make_nonce,
-    oldest_first,
-    passes_filters,
-)
-from bot.feeds.settings import CHANGED_IDS_CAP, FAILURE_NOTICE_AFTER, MAX_POSTS_PER_POLL
-from bot.feeds.text import escape_markdown, escape_within
-from bot.feeds.topics import TopicMatcher, content_note
+from bot.feeds.select import clean_feed_url, oldest_first, passes_filters
+from bot.feeds.settings import FAILURE_NOTICE_AFTER
+from bot.feeds.topics import TopicMatcher
 from bot.feeds.worker import ParserPool
 from bot.guild_settings import GuildSettings
 from bot.text import clip
 from bot.timeutil import Clock
-
-log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class FeedLimits:
-    """Numbers the service works within; tests and the benchmark may change them."""
-
-    default_interval: int = 15
-    min_interval: int = 5
-    max_interval: int = 24 * 60
-    max_backfill: int = 10
-    max_feeds_per_server: int = 50
-    jitter_fraction: float = 0.1
-    max_backoff: timedelta = timedelta(hours=12)
-    parse_timeout: float = 10.0
-    parse_workers: int = 2
-    parse_memory_mib: int = 768
-    due_batch: int = 500
-    outbox_batch: int = 50
-    max_send_attempts: int = 5
-    keep_seen: timedelta = timedelta(days=180)
-    keep_outbox: timedelta = timedelta(days=30)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,11 +42,6 @@ class FeedHealth:
     feed: FeedRow
     status: str  # "ok", "paused", "retrying" or "failing"
     not_delivering: str = ""  # why the feed's channel refuses its posts, if it does
-
-
-def _sentence(reason: str) -> str:
-    reason = reason.strip()
-    return reason if reason.endswith((".", "!", "?")) else reason + "."
 
 
 def _version() -> str:
@@ -113,9 +71,7 @@ class FeedsService:
         self.limits = limits or FeedLimits()
         self._clock = clock
         self._settings = settings
-        self._topics = topics
-        self._questions = questions
-        self._rng = rng or random.Random()
+        self._composer = PostComposer(topics, questions)
         self._parser = ParserPool(
             workers=self.limits.parse_workers,
             timeout=self.limits.parse_timeout,
@@ -129,6 +85,16 @@ class FeedsService:
             self.blocks,
             batch=self.limits.outbox_batch,
             max_attempts=self.limits.max_send_attempts,
+        )
+        self._poller = FeedPoller(
+            repo=self.repo,
+            fetcher=fetcher,
+            parser=self._parser,
+            composer=self._composer,
+            clock=clock,
+            settings=settings,
+            rng=rng or random.Random(),
+            limits=self.limits,
         )
         self._last_prune: datetime | None = None
 
@@ -215,7 +181,9 @@ class FeedsService:
             else []
         )
         outbox = [
-            self._outbox_entry(channel_id, clean, title, content_note_mode, mention_role_id, item)
+            self._composer.outbox_entry(
+                channel_id, clean, title, content_note_mode, mention_role_id, item
+            )
             for item in chosen
         ]
         new_feed = NewFeed(
@@ -231,7 +199,7 @@ class FeedsService:
             etag=result.etag,
             last_modified=result.last_modified,
             body_hash=hashlib.sha256(result.body).hexdigest(),
-            next_poll_at=self._next_poll(now, interval),
+            next_poll_at=self._poller.next_poll(now, interval),
             added_by=actor_id,
         )
         try:
@@ -298,7 +266,7 @@ class FeedsService:
         result, parsed = await self._fetch_for_person(clean)
         items = oldest_first(parsed.items)
         title = parsed.title or clip(result.url, 200)
-        post = self._build_post(title, "auto", None, items[-1]) if items else None
+        post = self._composer.build_post(title, "auto", None, items[-1]) if items else None
         return Preview(clean, title, parsed.format, len(items), post)
 
     async def post_latest(self, guild_id: int, feed_id: int, poster: Poster) -> Post:
@@ -311,7 +279,7 @@ class FeedsService:
         newest = items[-1]
         now = self._clock.now()
         item_key = f"latest:{now.isoformat()}:{newest.key}"
-        entry = self._outbox_entry(
+        entry = self._composer.outbox_entry(
             feed.channel_id,
             feed.url,
             feed.title,
@@ -326,7 +294,7 @@ class FeedsService:
         if row is not None and row.message_id is None:
             raise UserFacingError(
                 f"Alongside couldn't post in <#{feed.channel_id}>: "
-                f"{_sentence(row.last_error or 'Discord refused the message')}"
+                f"{as_sentence(row.last_error or 'Discord refused the message')}"
             )
         return Post.from_json(entry.payload)
 
@@ -341,7 +309,7 @@ class FeedsService:
 
             async def one(feed: FeedRow) -> tuple[str, int]:
                 async with gate:
-                    return await self._poll_safely(feed, poster)
+                    return await self._poller.poll_safely(feed, poster)
 
             outcomes = await asyncio.gather(*(one(feed) for feed in due))
             sent = await self.deliver(poster)
@@ -354,185 +322,7 @@ class FeedsService:
             sent=sent,
         )
 
-    async def _poll_safely(self, feed: FeedRow, poster: Poster) -> tuple[str, int]:
-        try:
-            return await self._poll(feed, poster)
-        except Exception:
-            # One feed's bug must not stop the others; the feed shows the failure in `list`.
-            log.exception("Polling feed %s failed unexpectedly", feed.id)
-            await self._record_failure(
-                feed, "something went wrong inside Alongside (it has been logged)", None, poster
-            )
-            return "failed", 0
-
-    async def _poll(self, feed: FeedRow, poster: Poster) -> tuple[str, int]:
-        now = self._clock.now()
-        try:
-            result = await self.fetcher.fetch(
-                feed.url, etag=feed.etag, last_modified=feed.last_modified, now=now
-            )
-            body_hash = None if result.not_modified else hashlib.sha256(result.body).hexdigest()
-            parsed = None
-            if body_hash is not None and body_hash != feed.body_hash:
-                parsed = await self._parser.parse(result.body, result.url, result.content_type)
-        except FetchError as error:
-            await self._record_failure(feed, error.reason, error.retry_after, poster)
-            return "failed", 0
-        except FeedParseError as error:
-            await self._record_failure(feed, error.reason, None, poster)
-            return "failed", 0
-        next_poll = self._next_poll(now, feed.interval_minutes)
-        if parsed is None:
-            # 304, or a server without validators sending the very same bytes again.
-            await self.repo.record_not_modified(
-                feed.id,
-                etag=result.etag,
-                last_modified=result.last_modified,
-                next_poll_at=next_poll,
-                now=now,
-            )
-            await self._announce_recovery(feed, poster)
-            return "not_modified", 0
-        queued = await self._record_items(feed, result, parsed, body_hash, next_poll, now)
-        await self._announce_recovery(feed, poster)
-        return "ok", queued
-
-    async def _record_items(
-        self,
-        feed: FeedRow,
-        result: FetchResult,
-        parsed: ParsedFeed,
-        body_hash: str | None,
-        next_poll: datetime,
-        now: datetime,
-    ) -> int:
-        items = oldest_first(parsed.items)
-        all_keys = [key for item in items for key in item.keys]
-        seen = await self.repo.seen_among(feed.id, all_keys)
-        fresh = [item for item in items if not any(key in seen for key in item.keys)]
-        wanted = [i for i in fresh if passes_filters(i, feed.include_words, feed.exclude_words)]
-        limit = int(await self._settings.get(feed.guild_id, MAX_POSTS_PER_POLL))
-        if fresh and len(fresh) == len(items) and await self.repo.has_seen_anything(feed.id):
-            # Every piece looks new at once: the feed changed its ids (http → https, a new
-            # platform), not its content. Post only the newest few rather than the archive.
-            cap = int(await self._settings.get(feed.guild_id, CHANGED_IDS_CAP))
-            if len(items) > cap:
-                log.info(
-                    "Feed %s: all %d ids changed; posting at most %d", feed.id, len(items), cap
-                )
-                limit = min(limit, cap)
-        chosen = wanted[-limit:] if limit > 0 else []
-        title = parsed.title or feed.title
-        outbox = [
-            self._outbox_entry(
-                feed.channel_id,
-                feed.url,
-                title,
-                feed.content_note,
-                feed.mention_role_id,
-                item,
-            )
-            for item in chosen
-        ]
-        await self.repo.record_success(
-            feed,
-            title=title,
-            etag=result.etag,
-            last_modified=result.last_modified,
-            body_hash=body_hash,
-            next_poll_at=next_poll,
-            new_item_at=now if fresh else None,
-            seen_keys=all_keys,
-            outbox=outbox,
-            now=now,
-        )
-        return len(outbox)
-
-    def _next_poll(self, now: datetime, interval_minutes: int) -> datetime:
-        jitter = 1 + self._rng.uniform(0, self.limits.jitter_fraction)
-        return now + timedelta(minutes=interval_minutes * jitter)
-
-    def backoff(self, interval_minutes: int, failures: int, retry_after: float | None) -> timedelta:
-        """How long to wait after `failures` failures in a row (doubling, capped, jittered)."""
-        doublings: int = min(max(failures - 1, 0), 10)
-        base = timedelta(minutes=interval_minutes * 2**doublings)
-        delay = min(base, self.limits.max_backoff)
-        if retry_after is not None:
-            delay = max(delay, timedelta(seconds=retry_after))
-        return delay * (1 + self._rng.uniform(0, self.limits.jitter_fraction))
-
-    async def _record_failure(
-        self, feed: FeedRow, reason: str, retry_after: float | None, poster: Poster
-    ) -> None:
-        now = self._clock.now()
-        failures = feed.consecutive_failures + 1
-        delay = self.backoff(feed.interval_minutes, failures, retry_after)
-        failures = await self.repo.record_failure(
-            feed.id, reason=reason, next_poll_at=now + delay, now=now
-        )
-        log.info("Feed %s failed (%d in a row): %s", feed.id, failures, reason)
-        threshold = int(await self._settings.get(feed.guild_id, FAILURE_NOTICE_AFTER))
-        if failures < threshold or feed.failure_notified:
-            return
-        channel = await self._settings.get(feed.guild_id, "mod_channel")
-        if channel is None:
-            return  # told once a moderator channel is set; `list` shows it as failing meanwhile
-        text = (
-            f"The feed **{escape_markdown(feed.title or feed.url)}** (#{feed.id}) hasn't worked "
-            f"for {failures} tries in a row: {_sentence(reason)} Alongside keeps trying, less "
-            f"often, and won't mention it again until it works. `/mod feeds test` shows what "
-            f"the address gives; `/mod feeds pause` stops the tries."
-        )
-        if await poster.send_notice(int(channel), text):
-            await self.repo.set_failure_notified(feed.id, True)
-
-    async def _announce_recovery(self, feed: FeedRow, poster: Poster) -> None:
-        if not feed.failure_notified:
-            return
-        channel = await self._settings.get(feed.guild_id, "mod_channel")
-        if channel is not None:
-            await poster.send_notice(
-                int(channel),
-                f"The feed **{escape_markdown(feed.title or feed.url)}** (#{feed.id}) is working "
-                f"again. New pieces will appear in <#{feed.channel_id}>.",
-            )
-
     # Posting ----------------------------------------------------------------------------------
-
-    def _build_post(
-        self, feed_title: str, mode: str, mention_role_id: int | None, item: FeedItem
-    ) -> Post:
-        note = content_note(mode, self._topics.labels(item.title, item.summary))
-        summary = escape_markdown(item.summary)
-        description = f"||{summary}||" if note and summary else summary
-        return Post(
-            feed_title=clip(feed_title, 200),
-            title=escape_within(item.title, 256),
-            url=item.link,
-            author=item.author,
-            published=item.published,
-            description=description,
-            image_url=item.image,
-            content_note=note,
-            mention_role_id=mention_role_id,
-            thread_name=clip(item.title.replace("\n", " "), 100) or "Discussion",
-            question=self._questions(item.key),
-        )
-
-    def _outbox_entry(
-        self,
-        channel_id: int,
-        feed_url: str,
-        feed_title: str,
-        mode: str,
-        mention_role_id: int | None,
-        item: FeedItem,
-        *,
-        item_key: str | None = None,
-    ) -> OutboxEntry:
-        key = item_key or item.key
-        post = self._build_post(feed_title, mode, mention_role_id, item)
-        return OutboxEntry(key, make_nonce(channel_id, feed_url, key), post.to_json())
 
     async def deliver(self, poster: Poster) -> int:
         """Send queued posts oldest first, resuming any a stop interrupted; return how many."""
@@ -554,7 +344,7 @@ class FeedsService:
             parsed = await self._parser.parse(result.body, result.url, result.content_type)
         except (FetchError, FeedParseError) as error:
             raise UserFacingError(
-                f"Alongside couldn't read that feed: {_sentence(error.reason)} "
+                f"Alongside couldn't read that feed: {as_sentence(error.reason)} "
                 "Check the address, or try again later."
             ) from None
         return result, parsed

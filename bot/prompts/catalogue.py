@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from bot.db.prompts import PromptsRepo
 from bot.db.prompts_library import Prompt
+from bot.errors import UserFacingError
 from bot.prompts.library import Library
 from bot.timeutil import Clock
 
@@ -75,3 +76,11 @@ class Catalogue:
     def invalidate(self, guild_id: int) -> None:
         """Forget a server's cached view after a moderator changed its library."""
         self._by_guild.pop(guild_id, None)
+
+    async def find(self, guild_id: int, code: str) -> Prompt:
+        """A prompt by the name moderators use (power-01, local-12)."""
+        wanted = code.strip().lower()
+        for prompt in await self.visible(guild_id):
+            if prompt.code.lower() == wanted:
+                return prompt
+        raise UserFacingError(f"There is no prompt called “{code[:40]}” here. `/mod prompts list`.")

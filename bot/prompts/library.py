@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bot.errors import UserFacingError
+
 TEXT_MAX = 300
 NOTE_MAX = 120
 GROUNDING_MAX = 250
@@ -49,6 +51,16 @@ class Library:
     def theme_label(self, key: str) -> str:
         """The name people see for a theme key (the key itself if unknown)."""
         return self.themes.get(key, key)
+
+    def theme_key(self, theme: str) -> str:
+        """Return the theme key for a key or name, or explain which themes exist."""
+        wanted = theme.strip().lower()
+        for key, label in self.themes.items():
+            if wanted in (key, label.lower()):
+                return key
+        raise UserFacingError(
+            "I don't know that theme. Pick one from the list offered as you type."
+        )
 
 
 def _prompt(entry: dict[str, Any], themes: dict[str, str], models: dict[str, Any]) -> ShippedPrompt:

@@ -1,5 +1,3 @@
-# Over 400 lines: library, subscriptions, journal and schedules share one catalogue.
-# Issue #17 splits it.
 """Reflective prompts: the library, members' subscriptions and journals, moderators' schedules."""
 
 from __future__ import annotations
@@ -7,7 +5,6 @@ from __future__ import annotations
 import logging
 import random
 import secrets
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -24,13 +21,17 @@ from bot.guild_settings import GuildSettings
 from bot.prompts.catalogue import Catalogue
 from bot.prompts.delivery import Sender
 from bot.prompts.dispatch import Dispatcher, TickReport, nonce_for
+from bot.prompts.editing import LibraryEditor
 from bot.prompts.library import (
-    DEFAULT_GROUNDING,
-    GROUNDING_MAX,
-    NOTE_MAX,
-    TEXT_MAX,
-    ReflectiveModel,
     load_library,
+)
+from bot.prompts.models import (
+    JOURNAL_MAX,
+    JOURNAL_PAGE,
+    MAX_PAUSE_WEEKS,
+    NOT_SUBSCRIBED,
+    Drawn,
+    PostedNow,
 )
 from bot.prompts.pacing import DEFAULT_RATE, Pacer
 from bot.prompts.records import export_member, member_scopes
@@ -40,30 +41,6 @@ from bot.recurrence import quiet_hours_end
 from bot.timeutil import Clock
 
 log = logging.getLogger(__name__)
-
-JOURNAL_MAX = 4000
-JOURNAL_PAGE = 5
-MAX_PAUSE_WEEKS = 12
-NOT_SUBSCRIBED = "You're not subscribed to prompts here. `/reflect subscribe` sets that up."
-
-
-@dataclass(frozen=True, slots=True)
-class Drawn:
-    """A prompt with what is needed to show it: its theme's name and its model's stages."""
-
-    prompt: Prompt
-    theme_label: str
-    model: ReflectiveModel | None
-
-
-@dataclass(frozen=True, slots=True)
-class PostedNow:
-    """What `/mod prompts post-now` did."""
-
-    delivery: Delivery
-    prompt: Prompt
-    held_until: datetime | None
-    report: TickReport
 
 
 class PromptService:
@@ -90,6 +67,7 @@ class PromptService:
         self.catalogue = Catalogue(self.repo, self.library, clock)
         self.pacer = Pacer(rate)
         self._rng = rng or random.Random()
+        self.editor = LibraryEditor(db, self.repo, self.catalogue, clock)
         self.dispatcher = Dispatcher(
             self.repo,
             ledger,
@@ -115,13 +93,7 @@ class PromptService:
 
     def check_theme(self, theme: str) -> str:
         """Return the theme key for a key or name, or explain which themes exist."""
-        wanted = theme.strip().lower()
-        for key, label in self.library.themes.items():
-            if wanted in (key, label.lower()):
-                return key
-        raise UserFacingError(
-            "I don't know that theme. Pick one from the list offered as you type."
-        )
+        return self.library.theme_key(theme)
 
     def describe(self, prompt: Prompt) -> Drawn:
         """Attach a prompt's theme name and reflective model."""
@@ -154,11 +126,7 @@ class PromptService:
 
     async def find(self, guild_id: int, code: str) -> Prompt:
         """A prompt by the name moderators use (power-01, local-12)."""
-        wanted = code.strip().lower()
-        for prompt in await self.catalogue.visible(guild_id):
-            if prompt.code.lower() == wanted:
-                return prompt
-        raise UserFacingError(f"There is no prompt called “{code[:40]}” here. `/mod prompts list`.")
+        return await self.catalogue.find(guild_id, code)
 
     # ----- subscriptions ---------------------------------------------------------------------
 
@@ -257,109 +225,37 @@ class PromptService:
         if not await self.repo.delete_journal_entry(guild_id, user_id, entry_id):
             raise UserFacingError("That entry has already been deleted.")
 
-    # ----- suggestions -----------------------------------------------------------------------
+    # ----- suggestions and the server's own prompts (see bot.prompts.editing) ---------------
 
     async def suggest(
         self, guild_id: int, user_id: int, theme: str, text: str, content_note: str | None
     ) -> Suggestion:
         """Store a member's proposed prompt for moderators to review."""
-        key = self.check_theme(theme)
-        words = clean_text(text, TEXT_MAX, "prompt")
-        note = clean_text(content_note, NOTE_MAX, "content note") if content_note else None
-        return await self.repo.add_suggestion(
-            guild_id, user_id, key, words, note, self._clock.now()
-        )
+        return await self.editor.suggest(guild_id, user_id, theme, text, content_note)
 
     async def suggestion(self, guild_id: int, suggestion_id: int) -> Suggestion:
         """A pending suggestion, or an explanation that it was already decided."""
-        found = await self.repo.suggestion(guild_id, suggestion_id)
-        if found is None or found.status != "pending":
-            raise UserFacingError("That suggestion has already been decided.")
-        return found
+        return await self.editor.suggestion(guild_id, suggestion_id)
 
     async def approve(self, guild_id: int, suggestion_id: int) -> tuple[Suggestion, Prompt]:
         """Add a suggested prompt to the server's library."""
-        found = await self.suggestion(guild_id, suggestion_id)
-        now = self._clock.now()
-        heavy = found.content_note is not None
-        async with self._db.transaction() as tx:
-            prompt_id = await self.repo.add_prompt(
-                tx,
-                guild_id,
-                found.theme,
-                found.text,
-                heavy,
-                found.content_note,
-                DEFAULT_GROUNDING if heavy else None,
-                now,
-            )
-            if not await self.repo.decide_suggestion(
-                tx, guild_id, suggestion_id, "approved", None, prompt_id, now
-            ):
-                raise UserFacingError("That suggestion has already been decided.")
-        self.catalogue.invalidate(guild_id)
-        prompt = await self.catalogue.get(prompt_id)
-        assert prompt is not None
-        return found, prompt
+        return await self.editor.approve(guild_id, suggestion_id)
 
     async def reject(self, guild_id: int, suggestion_id: int, reason: str) -> Suggestion:
         """Decline a suggestion with a reason its author will read."""
-        found = await self.suggestion(guild_id, suggestion_id)
-        words = clean_text(reason, 500, "reason")
-        async with self._db.transaction() as tx:
-            if not await self.repo.decide_suggestion(
-                tx, guild_id, suggestion_id, "rejected", words, None, self._clock.now()
-            ):
-                raise UserFacingError("That suggestion has already been decided.")
-        return found
-
-    # ----- moderators ------------------------------------------------------------------------
+        return await self.editor.reject(guild_id, suggestion_id, reason)
 
     async def add_prompt(
-        self,
-        guild_id: int,
-        theme: str,
-        text: str,
-        content_note: str | None,
-        grounding: str | None,
+        self, guild_id: int, theme: str, text: str, content_note: str | None, grounding: str | None
     ) -> Prompt:
         """Add a moderator's prompt; a content note makes it heavy."""
-        key = self.check_theme(theme)
-        words = clean_text(text, TEXT_MAX, "prompt")
-        note = clean_text(content_note, NOTE_MAX, "content note") if content_note else None
-        steady = clean_text(grounding, GROUNDING_MAX, "grounding line") if grounding else None
-        if steady and not note:
-            raise UserFacingError(
-                "A grounding line goes with a content note: add one, or leave both empty."
-            )
-        async with self._db.transaction() as tx:
-            prompt_id = await self.repo.add_prompt(
-                tx,
-                guild_id,
-                key,
-                words,
-                note is not None,
-                note,
-                (steady or DEFAULT_GROUNDING) if note else None,
-                self._clock.now(),
-            )
-        self.catalogue.invalidate(guild_id)
-        prompt = await self.catalogue.get(prompt_id)
-        assert prompt is not None
-        return prompt
+        return await self.editor.add_prompt(guild_id, theme, text, content_note, grounding)
 
     async def retire(self, guild_id: int, code: str, actor_id: int, *, restore: bool) -> Prompt:
         """Stop (or start again) using a prompt in this server."""
-        prompt = await self.find(guild_id, code)
-        if restore:
-            changed = await self.repo.restore(guild_id, prompt.id)
-        else:
-            changed = await self.repo.retire(guild_id, prompt.id, actor_id, self._clock.now())
-        if not changed:
-            state = "in use" if restore else "retired"
-            raise UserFacingError(f"{prompt.code} is already {state}.")
-        self.catalogue.invalidate(guild_id)
-        return prompt
+        return await self.editor.retire(guild_id, code, actor_id, restore=restore)
+
+    # ----- moderators' schedules -------------------------------------------------------------
 
     async def add_schedule(
         self,

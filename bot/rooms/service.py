@@ -2,15 +2,13 @@
 
 Everything here belongs to one member and is private by default. Moderators see only monthly
 counts for groups of at least k members (`bot/rooms/summary.py`). The service imports nothing
-from discord: the cog renders and sends. Slightly over 400 lines because meetings, debriefs,
-the impact log and data rights share one consent rule; splitting is left to issue #17.
+from discord: the cog renders and sends.
 """
 
 from __future__ import annotations
 
 import random
 import secrets
-import tomllib
 from dataclasses import dataclass
 from datetime import time, timedelta
 from pathlib import Path
@@ -21,22 +19,21 @@ from bot.db.room_records import Debrief, Impact
 from bot.db.rooms import Meeting, RoomRepo
 from bot.errors import UserFacingError
 from bot.guild_settings import GuildSettings, parse_time
+from bot.rooms.models import (
+    IMPACT_KINDS,
+    PEER_WORDS_MAX,
+    QUESTION_MAX,
+    REFLECTION_MAX,
+    WHAT_MAX,
+    Lines,
+    Plan,
+    tidy,
+)
 from bot.rooms.settings import ROOMS_ENABLED
 from bot.rooms.summary import RoomSummary
 from bot.rooms.timing import month_of, parse_when, reminder_time
-from bot.text import strip_invisible
 from bot.timeutil import Clock, to_db
 
-WHAT_MAX = 200
-REFLECTION_MAX = 1000
-QUESTION_MAX = 300
-PEER_WORDS_MAX = 300
-IMPACT_KINDS = {
-    "language": "Language I challenged",
-    "question": "A question that changed a decision",
-    "represented": "A person or group I represented",
-    "other": "Something else",
-}
 NOT_CONSENTED = "Please agree to what /room keeps first: `/room prepare` shows it."
 TURNED_OFF = "Moderators have turned /room off in this server."
 # Long enough for a peer to see it the next day; short enough not to linger.
@@ -56,50 +53,6 @@ SELECT
           AND ((user_id = :me AND avoid_id = :peer) OR (user_id = :peer AND avoid_id = :me)))
     AS avoided
 """
-
-
-def tidy(text: str | None, limit: int, what: str, *, required: bool = False) -> str | None:
-    """Clean what the member typed; None for an empty optional field."""
-    cleaned = strip_invisible(text or "").strip()
-    if not cleaned:
-        if required:
-            raise UserFacingError(f"Please write {what}.")
-        return None
-    if len(cleaned) > limit:
-        raise UserFacingError(
-            f"{what.capitalize()} can be at most {limit} characters; that was {len(cleaned)}."
-        )
-    return cleaned
-
-
-@dataclass(frozen=True, slots=True)
-class Plan:
-    """What the member typed into the prepare form, and the command's options."""
-
-    what: str
-    when: str
-    carry: str | None
-    share_keep: str | None
-    question: str | None
-    minutes: int
-    remind: int
-    zone: str
-    peer_id: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Lines:
-    """The shipped grounding lines and questions (`data/room.toml`)."""
-
-    grounding: tuple[str, ...]
-    questions: tuple[str, ...]
-
-    @classmethod
-    def load(cls, data_dir: Path) -> Lines:
-        """Read `data/room.toml`."""
-        with (data_dir / "room.toml").open("rb") as handle:
-            data = tomllib.load(handle)
-        return cls(tuple(data["grounding"]), tuple(data["questions"]))
 
 
 class RoomService:

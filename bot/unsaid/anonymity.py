@@ -6,7 +6,7 @@ import hashlib
 import hmac
 import secrets
 
-from bot.unsaid.keys import EpochKey
+from bot.unsaid.keys import EpochKey, KeyRing
 
 SALT_BYTES = 16
 # Crockford's base32: no I, L, O or U, so a code read aloud or copied by hand survives.
@@ -58,6 +58,19 @@ def limit_slots(
         hmac.new(base, f"{kind}|{day}|".encode() + who + f"|{n}".encode(), hashlib.sha256).digest()
         for n in range(1, count + 1)
     ]
+
+
+def day_slots(
+    keys: KeyRing, kind: str, day: str, guild_id: int, user_id: int, count: int
+) -> tuple[list[bytes], list[bytes]]:
+    """Return this person's slots for one day under the current key, then under older keys."""
+    current = limit_slots(keys.current, kind, day, guild_id, user_id, count)
+    older = [
+        slot
+        for key in keys.all()[1:]
+        for slot in limit_slots(key, kind, day, guild_id, user_id, count)
+    ]
+    return current, older
 
 
 def new_receipt() -> str:

@@ -1,14 +1,10 @@
-# Over 400 lines: submission, review batches, receipts and blocks share one key ring.
-# Issue #17 splits it.
 """Unsaid's rules: who may share, what is held, when things move, and what is forgotten."""
 
 from __future__ import annotations
 
 import asyncio
-import enum
 import random
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from bot.db.ledger import Occurrence, OccurrenceLedger
@@ -21,102 +17,20 @@ from bot.timeutil import Clock
 from bot.unsaid import anonymity, content, timing
 from bot.unsaid.guesses import GuessGuard
 from bot.unsaid.keys import KeyRing
-from bot.unsaid.settings import MAX_DAILY_LIMIT, delay_window
+from bot.unsaid.messages import BLOCKED, GONE, NOT_SET_UP, UNKNOWN_RECEIPT, limit_message
+from bot.unsaid.models import (
+    RETENTION_DAYS,
+    BlockInfo,
+    GuildConfig,
+    ReviewBatch,
+    Route,
+    Submitted,
+    Withdrawal,
+)
+from bot.unsaid.settings import MAX_DAILY_LIMIT
 
-# Tags (and rejected items' reasons) are kept this long, so a moderator can still block the
-# author of something recent, and no longer.
-RETENTION_DAYS = 14
 RETRY_POSTING_AFTER = timedelta(minutes=15)
 REVIEW_KEY = "unsaid:review:"
-
-NOT_SET_UP = (
-    "Unsaid isn't set up in this server yet. A moderator can choose its channels with "
-    "`/mod unsaid settings`."
-)
-BLOCKED = (
-    "Anonymous sharing is paused for you in this server. Moderators did this without knowing "
-    "who you are, and Alongside hasn't told them. If you need support, `/support` lists "
-    "people you can contact."
-)
-LIMIT_REACHED = (
-    "You've {what} {times} today, which is as many as this server allows in a day. "
-    "You can {again} again tomorrow. If something can't wait, `/support` lists people you "
-    "can talk to."
-)
-UNKNOWN_RECEIPT = (
-    "I couldn't find anything with that receipt code. Please check it; it looks like "
-    "`7K3QD-9XWPA-M2C4E-HT8VR`. Rejected submissions are forgotten after "
-    f"{RETENTION_DAYS} days."
-)
-GONE = "This submission no longer exists: its author may have withdrawn it."
-
-
-class Route(enum.Enum):
-    """Where a new submission goes next."""
-
-    REVIEW = "review"  # review is on: moderators approve it
-    HELD = "held"  # review is off, but this one is held for a moderator
-    TIMED = "timed"  # review is off: posted after a random delay
-
-
-@dataclass(frozen=True, slots=True)
-class GuildConfig:
-    """One server's Unsaid settings, read together."""
-
-    channel_id: int | None
-    review_channel_id: int | None
-    mod_channel_id: int | None
-    review: bool
-    daily_limit: int
-    delay_min: int
-    delay_max: int
-    batch_minutes: int
-    hold_links: bool
-    timezone: str
-
-    @property
-    def ready(self) -> bool:
-        """Say whether there is somewhere to post and somewhere to review."""
-        return self.channel_id is not None and self.review_channel_id is not None
-
-
-@dataclass(frozen=True, slots=True)
-class Submitted:
-    """What the author is told after submitting."""
-
-    receipt: str
-    route: Route
-    needs_care: bool
-    has_link: bool
-    is_reply: bool
-    config: GuildConfig
-    is_answer: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class ReviewBatch:
-    """Submissions released to moderators together, already shuffled."""
-
-    guild_id: int
-    occurrence: Occurrence
-    items: list[UnsaidItem]
-
-
-@dataclass(frozen=True, slots=True)
-class BlockInfo:
-    """A block as moderators see it."""
-
-    public_id: str
-    blocked_on: str
-    under_previous_key: bool
-
-
-@dataclass(frozen=True, slots=True)
-class Withdrawal:
-    """A submission being withdrawn, with the replies that go with it."""
-
-    item: UnsaidItem
-    replies: list[UnsaidItem]
 
 
 class UnsaidService:
@@ -150,20 +64,7 @@ class UnsaidService:
 
     async def config(self, guild_id: int) -> GuildConfig:
         """Read this server's Unsaid settings."""
-        values = await self._settings.all(guild_id)
-        delay = delay_window(int(values["unsaid_delay_min"]), int(values["unsaid_delay_max"]))
-        return GuildConfig(
-            channel_id=values["unsaid_channel"],
-            review_channel_id=values["unsaid_review_channel"] or values["mod_channel"],
-            mod_channel_id=values["mod_channel"],
-            review=bool(values["unsaid_review"]),
-            daily_limit=int(values["unsaid_daily_limit"]),
-            delay_min=delay[0],
-            delay_max=delay[1],
-            batch_minutes=int(values["unsaid_batch_minutes"]),
-            hold_links=bool(values["unsaid_hold_links"]),
-            timezone=str(values["timezone"]),
-        )
+        return GuildConfig.from_values(await self._settings.all(guild_id))
 
     async def ready_config(self, guild_id: int) -> GuildConfig:
         """Return the settings, or explain that Unsaid isn't set up here."""
@@ -182,17 +83,6 @@ class UnsaidService:
         """Say whether any of the texts holds a crisis phrase."""
         return any(self._matcher.matches(text) for text in texts if text)
 
-    def _slots(self, kind: str, day: str, guild_id: int, user_id: int) -> tuple[list[bytes], ...]:
-        current = anonymity.limit_slots(
-            self.keys.current, kind, day, guild_id, user_id, MAX_DAILY_LIMIT
-        )
-        older = [
-            slot
-            for key in self.keys.all()[1:]
-            for slot in anonymity.limit_slots(key, kind, day, guild_id, user_id, MAX_DAILY_LIMIT)
-        ]
-        return current, older
-
     async def is_blocked(self, guild_id: int, user_id: int) -> bool:
         """Test this person against every block in the server, with the key each was made under."""
         for block in await self._repo.blocks(guild_id):
@@ -209,16 +99,11 @@ class UnsaidService:
         if await self.is_blocked(guild_id, user_id):
             raise UserFacingError(BLOCKED)
         day = timing.local_day(self._clock.now(), config.timezone)
-        current, older = self._slots("reply" if reply else "share", day, guild_id, user_id)
+        current, older = anonymity.day_slots(
+            self.keys, "reply" if reply else "share", day, guild_id, user_id, MAX_DAILY_LIMIT
+        )
         if await self._repo.count_slots([*current, *older]) >= config.daily_limit:
-            raise UserFacingError(self._limit_message(config, reply=reply))
-
-    @staticmethod
-    def _limit_message(config: GuildConfig, *, reply: bool) -> str:
-        what, again = ("replied anonymously", "reply") if reply else ("shared", "share")
-        limit = config.daily_limit
-        times = "once" if limit == 1 else "twice" if limit == 2 else f"{limit} times"
-        return LIMIT_REACHED.format(what=what, again=again, times=times)
+            raise UserFacingError(limit_message(config, reply=reply))
 
     async def reply_target(self, guild_id: int, public_id: str) -> UnsaidItem:
         """Return the post someone wants to reply to, or explain why they can't."""
@@ -270,7 +155,9 @@ class UnsaidService:
         salt = anonymity.new_salt()
         key = self.keys.current
         expires = (date.fromisoformat(day) + timedelta(days=RETENTION_DAYS)).isoformat()
-        current, older = self._slots("reply" if parent else "share", day, guild_id, user_id)
+        current, older = anonymity.day_slots(
+            self.keys, "reply" if parent else "share", day, guild_id, user_id, MAX_DAILY_LIMIT
+        )
         created = await self._repo.create(
             NewItem(
                 public_id=anonymity.new_public_id(),
@@ -298,7 +185,7 @@ class UnsaidService:
             day=day,
         )
         if created is None:
-            raise UserFacingError(self._limit_message(config, reply=parent is not None))
+            raise UserFacingError(limit_message(config, reply=parent is not None))
         return Submitted(
             receipt,
             route,

@@ -13,7 +13,7 @@ from bot.client import Alongside
 from bot.guild_settings import suggest_timezones
 from bot.interactions import guild_of
 from bot.prompts.dispatch import TickReport
-from bot.prompts.service import MAX_PAUSE_WEEKS
+from bot.prompts.models import MAX_PAUSE_WEEKS
 from bot.replies import defer_privately, send_private
 from bot.scheduler import Scheduler
 from cogs.reflect._journal import JournalView

@@ -14,8 +14,8 @@ from bot.interactions import bot_of, guild_of, tell_member
 from bot.membership import ensure_can_post, ensure_member_here
 from bot.moderation import ensure_moderator
 from bot.prompts.library import NOTE_MAX, TEXT_MAX
+from bot.prompts.models import JOURNAL_MAX, Drawn
 from bot.prompts.rules import clean_text
-from bot.prompts.service import JOURNAL_MAX, Drawn
 from bot.replies import MESSAGE_LIMIT, NO_PINGS, SafeModal, defer_privately, send_private
 from bot.text import as_words, clip
 from cogs.reflect._common import mark_review, prompt_thread

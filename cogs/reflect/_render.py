@@ -11,7 +11,7 @@ from bot.db.prompts_journal import JournalEntry, Suggestion
 from bot.db.prompts_library import Prompt
 from bot.db.prompts_schedules import Schedule, Subscription
 from bot.prompts.library import DEFAULT_GROUNDING
-from bot.prompts.service import Drawn
+from bot.prompts.models import Drawn
 from bot.recurrence import WEEKDAY_NAMES
 from bot.text import as_hidden_words, as_words, as_words_within, clip
 

@@ -14,7 +14,7 @@ from bot.errors import UserFacingError
 from bot.interactions import bot_of, guild_of, tell_member
 from bot.membership import ensure_can_post, ensure_member_here
 from bot.moderation import ensure_moderator
-from bot.prompts.service import Drawn
+from bot.prompts.models import Drawn
 from bot.prompts.settings import REVIEW_KEY
 from bot.replies import NO_PINGS, SafeView, send_private
 from bot.text import clip

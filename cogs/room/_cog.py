@@ -16,7 +16,7 @@ from bot.guild_settings import parse_timezone, suggest_timezones
 from bot.interactions import bot_of, guild_of
 from bot.moderation import ModeratorGroup
 from bot.replies import send_private
-from bot.rooms.service import Plan
+from bot.rooms.models import Plan
 from bot.rooms.summary import MIN_K, MonthRow
 from bot.text import clip
 from cogs.room import _text as text

@@ -16,8 +16,8 @@ from bot.db.rooms import Meeting
 from bot.errors import UserFacingError
 from bot.interactions import bot_of
 from bot.replies import SafeModal, SafeView, give_back, send_private
-from bot.rooms.service import IMPACT_KINDS, PEER_WORDS_MAX, QUESTION_MAX, REFLECTION_MAX, Plan
-from bot.rooms.service import WHAT_MAX as WHAT_LIMIT
+from bot.rooms.models import IMPACT_KINDS, PEER_WORDS_MAX, QUESTION_MAX, REFLECTION_MAX, Plan
+from bot.rooms.models import WHAT_MAX as WHAT_LIMIT
 from cogs.room import _text as text
 
 FORM_TIMEOUT = 60 * 60

@@ -9,7 +9,7 @@ import discord
 from bot.db.room_records import Impact
 from bot.interactions import bot_of
 from bot.replies import SafeView
-from bot.rooms.service import IMPACT_KINDS
+from bot.rooms.models import IMPACT_KINDS
 from bot.text import as_words, clip
 from cogs.room._forms import ImpactForm
 

@@ -13,7 +13,7 @@ from bot.db.rooms import Meeting
 from bot.errors import UserFacingError
 from bot.interactions import bot_of
 from bot.replies import SafeView, send_private
-from bot.rooms.service import Plan
+from bot.rooms.models import Plan
 from bot.rooms.settings import DEBRIEF_CHANNEL
 from cogs.room import _text as text
 from cogs.room._forms import DebriefForm, ImpactForm, PeerWordsForm

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import discord
 
-from bot.unsaid.service import RETENTION_DAYS, GuildConfig
+from bot.unsaid.models import RETENTION_DAYS, GuildConfig
 
 COLOUR = 0x6C5B7B
 

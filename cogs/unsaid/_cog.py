@@ -17,7 +17,7 @@ from bot.client import Alongside
 from bot.errors import NotInServer, UserFacingError
 from bot.replies import send_private
 from bot.scheduler import Scheduler
-from bot.unsaid.service import GuildConfig, Route, Submitted
+from bot.unsaid.models import GuildConfig, Route, Submitted
 from cogs.support import support_embed
 from cogs.unsaid._about import about_embed
 from cogs.unsaid._mod import UnsaidModGroup

@@ -19,7 +19,7 @@ from bot.db.unsaid import UnsaidItem
 from bot.replies import NO_PINGS
 from bot.text import as_words
 from bot.unsaid.content import spoiler
-from bot.unsaid.service import Withdrawal
+from bot.unsaid.models import Withdrawal
 from cogs.unsaid._answers import SOME_PROMPT, post_answer, prompt_line
 from cogs.unsaid._views import reply_view, review_view
 

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 from bot.permissions import BITS
 
 if TYPE_CHECKING:
-    from .world import Channel, World
+    from .entities import Channel
+    from .world import World
 
 ADMINISTRATOR = 1 << 3
 ALL = (1 << 53) - 1

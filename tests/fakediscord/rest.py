@@ -1,69 +1,17 @@
-# Over 400 lines: one handler per Discord route the bot uses. Issue #17 splits it.
 """REST routes of the fake Discord that a discord.py bot uses."""
 
 from __future__ import annotations
 
-import json
 import time
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
 
-from .interactions import Followup, InteractionHandle
-from .perms import has, refusal
-from .world import THREAD_TYPES, Channel, iso, public
-
-if TYPE_CHECKING:
-    from multidict import MultiMapping
-
-    from .server import FakeDiscord
-
-GUILD_MESSAGES, DIRECT_MESSAGES = 1 << 9, 1 << 12
-EPHEMERAL, LOADING = 1 << 6, 1 << 7
-NONCE_WINDOW = 300.0
-# Callback types Discord accepts for each interaction type.
-VALID_CALLBACKS = {2: {4, 5, 9}, 3: {4, 5, 6, 7, 9}, 4: {8}, 5: {4, 5, 6, 7}}
-APPLICATION_FIELDS = json.loads(
-    '{"icon": null, "description": "", "summary": "", "type": null, "bot_public": false,'
-    ' "bot_require_code_grant": false, "team": null, "verify_key": "' + "0" * 64 + '",'
-    ' "flags": 524288, "interactions_endpoint_url": null, "redirect_uris": [], "tags": [],'
-    ' "integration_types_config": {"0": {}}}'
-)
+from .entities import THREAD_TYPES
+from .restbase import APPLICATION_FIELDS, NONCE_WINDOW, ApiError, Call, Handler, Reply
+from .webhooks import InteractionRoutes
+from .world import public
 
 
-class ApiError(Exception):
-    """An error answer in Discord's JSON error format."""
-
-    def __init__(self, status: int, code: int, message: str) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
-
-
-@dataclass
-class Call:
-    """A parsed REST request handed to a route."""
-
-    method: str
-    params: dict[str, str]
-    body: Any
-    files: dict[str, bytes]
-    query: MultiMapping[str]
-    received_at: float = 0.0
-    # Keys of messages/modals whose answer must reach the bot before users can interact.
-    delivered: list[str] = field(default_factory=list)
-
-
-Reply = tuple[int, Any]
-Handler = Callable[[Call], Awaitable[Reply]]
-
-
-class Rest:
+class Rest(InteractionRoutes):
     """Route handlers, working on the fake's world."""
-
-    def __init__(self, fake: FakeDiscord) -> None:
-        self.fake = fake
-        self.world = fake.world
-        self.nonces: dict[tuple[int, str], tuple[int, float]] = {}
 
     def routes(self) -> list[tuple[str, str, Handler]]:
         """List (method, path template, handler); static paths come before dynamic ones."""
@@ -97,66 +45,6 @@ class Rest:
             table.append((method, msgs + "/{message_id}", self.channel_message))
             table.append((method, "/channels/{channel_id}", self.channel))
         return table
-
-    # -- lookups -------------------------------------------------------------------------------
-
-    def _channel(self, raw: str) -> Channel:
-        channel = self.world.channels.get(int(raw)) if raw.isdigit() else None
-        if channel is None:
-            raise ApiError(404, 10003, "Unknown Channel")
-        return channel
-
-    def _message(self, channel_id: int, raw: str) -> dict[str, Any]:
-        message = self.world.messages.get(int(raw)) if raw.isdigit() else None
-        if message is None or message["channel_id"] != str(channel_id):
-            raise ApiError(404, 10008, "Unknown Message")
-        return message
-
-    def _require(self, channel: Channel, *names: str) -> None:
-        refused = refusal(self.world, channel, *names)
-        if refused is not None:
-            raise ApiError(*refused)
-
-    def _vet_content(self, channel: Channel, body: dict[str, Any], files: dict[str, bytes]) -> Any:
-        """Refuse files without Attach Files; drop embeds without Embed Links, as Discord does."""
-        if channel.guild_id is None:
-            return body
-        if files:
-            self._require(channel, "attach_files")
-        if body.get("embeds") and not has(self.world, channel, "embed_links"):
-            return {**body, "embeds": []}
-        return body
-
-    def _handle(self, call: Call) -> InteractionHandle:
-        handle = self.fake.handles.get(call.params["webhook_token"])
-        if call.params["webhook_id"] != str(self.world.application_id) or handle is None:
-            raise ApiError(404, 10015, "Unknown Webhook")
-        if handle.body is None:
-            # The webhook only exists once the interaction has been acknowledged.
-            raise ApiError(404, 10015, "Unknown Webhook")
-        return handle
-
-    def _edit(self, message: dict[str, Any], body: dict[str, Any], files: dict[str, bytes]) -> None:
-        for key in ("content", "components"):
-            if key in body:
-                message[key] = body[key] or ([] if key == "components" else "")
-        if "embeds" in body:
-            message["embeds"] = [{"type": "rich", **e} for e in body["embeds"] or []]
-        if "flags" in body and body["flags"] is not None:
-            message["flags"] = (message["flags"] & (EPHEMERAL | LOADING)) | int(body["flags"])
-        if "attachments" in body:
-            items = body["attachments"] or []
-            existing = {a["id"]: a for a in message["attachments"]}
-            kept = [existing[str(i.get("id"))] for i in items if str(i.get("id")) in existing]
-            new = [i for i in items if str(i.get("id")) not in existing]
-            channel_id = int(message["channel_id"])
-            message["attachments"] = kept + self.world.attachments(channel_id, new, files)
-            message["_files"].update(files)
-        message["edited_timestamp"] = iso()
-
-    async def _announce(self, channel: Channel, message: dict[str, Any]) -> None:
-        intent = DIRECT_MESSAGES if channel.guild_id is None else GUILD_MESSAGES
-        await self.fake.gateway.dispatch("MESSAGE_CREATE", public(message), intent=intent)
 
     # -- users, application, commands ---------------------------------------------------------
 
@@ -218,117 +106,6 @@ class Rest:
             commands.append(command)
         self.world.commands[scope] = commands
         return 200, commands
-
-    # -- interactions --------------------------------------------------------------------------
-
-    async def callback(self, call: Call) -> Reply:
-        """Take the interaction response; answer with the callback resource when asked."""
-        handle = self.fake.handles.get(call.params["interaction_token"])
-        if handle is None or str(handle.id) != call.params["interaction_id"]:
-            raise ApiError(404, 10062, "Unknown interaction")
-        deadline = self.fake.interaction_deadline
-        if deadline is not None and time.perf_counter() - handle.dispatched_at > deadline:
-            raise ApiError(404, 10062, "Unknown interaction")
-        if handle.body is not None:
-            raise ApiError(400, 40060, "Interaction has already been acknowledged.")
-        body = call.body if isinstance(call.body, dict) else {}
-        kind, data = body.get("type"), body.get("data") or {}
-        if kind not in VALID_CALLBACKS.get(handle.payload["type"], set()):
-            raise ApiError(400, 50035, f"Invalid callback type {kind} for this interaction")
-        channel_id = int(handle.payload["channel_id"])
-        if kind == 4:
-            handle.original = self.world.new_message(
-                channel_id, data, files=call.files, interaction=handle.payload
-            )
-        elif kind == 5:
-            loading = {"flags": LOADING | (int(data.get("flags") or 0) & EPHEMERAL)}
-            handle.original = self.world.new_message(
-                channel_id, loading, interaction=handle.payload
-            )
-            handle.loading = True
-        elif kind in (6, 7):
-            handle.original = self.world.messages.get(int(handle.payload["message"]["id"]))
-            if kind == 7 and handle.original is not None:
-                self._edit(handle.original, data, call.files)
-        elif kind == 9:
-            self.world.modals[data["custom_id"]] = data
-            call.delivered.append(f"modal:{data['custom_id']}")
-        if kind in (4, 5, 7) and handle.original is not None:
-            if kind != 7:
-                self._keep(channel_id, handle.original)
-            call.delivered.append(handle.original["id"])
-        handle.answer(body, call.received_at)
-        if call.query.get("with_response", "").lower() not in ("1", "true"):
-            return 204, None
-        info: dict[str, Any] = {"id": str(handle.id), "type": handle.payload["type"]}
-        resource: dict[str, Any] = {"type": kind}
-        if kind in (4, 5, 7) and handle.original is not None:
-            info.update(
-                response_message_id=handle.original["id"],
-                response_message_loading=kind == 5,
-                response_message_ephemeral=bool(handle.original["flags"] & EPHEMERAL),
-            )
-            resource["message"] = public(handle.original)
-        return 200, {"interaction": info, "resource": resource}
-
-    def _keep(self, channel_id: int, message: dict[str, Any]) -> None:
-        # Ephemeral messages exist only for their interaction, never in the channel.
-        if message["flags"] & EPHEMERAL:
-            self.world.messages[int(message["id"])] = message
-        else:
-            self.world.store_message(channel_id, message)
-
-    async def followup(self, call: Call) -> Reply:
-        """Create a followup; the first one after a deferral fills the loading message."""
-        handle = self._handle(call)
-        body = call.body if isinstance(call.body, dict) else {}
-        if handle.loading and handle.original is not None:
-            message = handle.original
-            self._edit(message, body, call.files)
-            message["flags"] &= ~LOADING
-            handle.loading = False
-        else:
-            channel_id = int(handle.payload["channel_id"])
-            message = self.world.new_message(
-                channel_id, body, files=call.files, interaction=handle.payload
-            )
-            self._keep(channel_id, message)
-        call.delivered.append(message["id"])
-        handle.followups.append(Followup("POST", message["id"], body, time.perf_counter()))
-        if call.query.get("wait", "").lower() in ("1", "true"):
-            return 200, public(message)
-        return 204, None
-
-    async def webhook_message(self, call: Call) -> Reply:
-        """Get, edit or delete the original response or a followup."""
-        handle = self._handle(call)
-        raw = call.params["message_id"]
-        if raw == "@original":
-            message = handle.original
-        else:
-            message = self.world.messages.get(int(raw)) if raw.isdigit() else None
-        if message is None or message.get("interaction_metadata", {}).get("id") != str(handle.id):
-            raise ApiError(404, 10008, "Unknown Message")
-        if call.method == "PATCH":
-            body = call.body if isinstance(call.body, dict) else {}
-            self._edit(message, body, call.files)
-            call.delivered.append(message["id"])
-            if message is handle.original:
-                message["flags"] &= ~LOADING
-                handle.loading = False
-            handle.followups.append(Followup("PATCH", message["id"], body, time.perf_counter()))
-        elif call.method == "DELETE":
-            self._forget(message)
-            handle.followups.append(Followup("DELETE", message["id"], {}, time.perf_counter()))
-            return 204, None
-        return 200, public(message)
-
-    def _forget(self, message: dict[str, Any]) -> None:
-        mid = int(message["id"])
-        self.world.messages.pop(mid, None)
-        ids = self.world.channel_messages.get(int(message["channel_id"]), [])
-        if mid in ids:
-            ids.remove(mid)
 
     # -- channels and messages -----------------------------------------------------------------
 

@@ -1,45 +1,24 @@
-# Over 400 lines: the fake's public test API in one class. Issue #17 splits it.
 """FakeDiscord: a loopback Discord (REST + gateway) for the real discord.py client."""
 
 from __future__ import annotations
 
 import asyncio
-import json
 import re
 import time
 from collections.abc import Callable
-from typing import Any, NamedTuple
+from typing import Any
 
-from aiohttp import BodyPartReader, web
+from aiohttp import web
 
-from ..discord_limits import OpenApiValidator, check_request
+from ..discord_limits import check_request
+from ..discord_openapi import OpenApiValidator
 from .gateway import Gateway
 from .interactions import InteractionFactory, InteractionHandle
 from .ratelimit import Injection, RateLimiter
-from .rest import ApiError, Call, Handler, Rest
+from .rest import Rest
+from .restbase import ApiError, Call, Handler
+from .wire import API_PREFIX, TOKEN, RecordedRequest, json_response, read_body
 from .world import World, public
-
-API_PREFIX = "/api/v10"
-TOKEN = "FAKE-TOKEN.alongside.loopback"
-_JSON = {"Content-Type": "application/json"}
-
-
-class RecordedRequest(NamedTuple):
-    """A REST request as the fake received it."""
-
-    method: str
-    path: str
-    json: Any
-    time: float
-
-
-def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> web.Response:
-    """Answer JSON with exactly `application/json`, which discord.py insists on."""
-    if status == 204:
-        return web.Response(status=204, headers=headers)
-    # aiohttp's json_response appends "; charset=utf-8", and discord.py then reads the body as text.
-    data = json.dumps(body).encode()
-    return web.Response(status=status, body=data, headers={**(headers or {}), **_JSON})
 
 
 class FakeDiscord:
@@ -358,7 +337,7 @@ class FakeDiscord:
             self.request_count += 1
             path = request.path.removeprefix(API_PREFIX)
             try:
-                body, files = await self._read_body(request)
+                body, files = await read_body(request)
             except ValueError:
                 self.problems.append(f"{request.method} {path}: body is not valid JSON")
                 return json_response(400, {"message": "Invalid JSON", "code": 50109})
@@ -407,21 +386,6 @@ class FakeDiscord:
             self.problems.append(f"{call.method} {path}: the fake could not handle it: {error!r}")
             status, body = 400, {"message": "Invalid Form Body", "code": 50035}
         return json_response(status, body, headers)
-
-    async def _read_body(self, request: web.Request) -> tuple[Any, dict[str, bytes]]:
-        files: dict[str, bytes] = {}
-        if request.content_type == "multipart/form-data":
-            body = None
-            async for part in await request.multipart():
-                if not isinstance(part, BodyPartReader):
-                    continue
-                if part.name == "payload_json":
-                    body = json.loads(await part.text())
-                elif part.filename:
-                    files[part.filename] = bytes(await part.read())
-            return body, files
-        raw = await request.read() if request.can_read_body else b""
-        return (json.loads(raw) if raw else None), files
 
     def _validate(self, method: str, path: str, body: Any) -> None:
         problems = check_request(method, path, body)
