@@ -132,7 +132,7 @@ class ShareModal(SafeModal, title="Share in the thread"):
 
 
 async def post_for_review(
-    bot: Alongside, guild: discord.Guild, embed: discord.Embed, sid: int
+    bot: Alongside, guild: discord.Guild, embed: discord.Embed, sid: int, author_id: int
 ) -> bool:
     """Post a suggestion to the review channel with its buttons; False if there is nowhere."""
     settings = bot.services.settings
@@ -143,10 +143,14 @@ async def post_for_review(
     if not isinstance(channel, discord.TextChannel):
         return False
     try:
-        await channel.send(embed=embed, view=review_view(sid), allowed_mentions=NO_PINGS)
+        sent = await channel.send(embed=embed, view=review_view(sid), allowed_mentions=NO_PINGS)
     except discord.HTTPException:
         log.warning("Could not post to the prompts review channel", exc_info=True)
         return False
+    # The card says "Suggested by" them, with their words: it goes if they erase their data.
+    await bot.services.member_data.traces.posts.remember(
+        guild.id, author_id, "prompt review", channel.id, sent.id, bot.services.clock.now()
+    )
     return True
 
 
@@ -182,7 +186,11 @@ class SuggestModal(SafeModal, title="Suggest a prompt"):
         )
         await defer_privately(interaction)
         posted = await post_for_review(
-            bot, interaction.guild, suggestion_embed(suggestion, service.themes()), suggestion.id
+            bot,
+            interaction.guild,
+            suggestion_embed(suggestion, service.themes()),
+            suggestion.id,
+            interaction.user.id,
         )
         waiting = (
             ""
