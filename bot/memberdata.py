@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -82,6 +82,15 @@ class MemberData:
         self.backup_keep = backup_keep
         self.traces = MemberTraces(db)
         self.sections: list[Section] = []
+
+    async def remember_post(
+        self, guild_id: int, named: Iterable[int], kind: str, channel_id: int, message_id: int
+    ) -> None:
+        """Record one of the bot's messages that names members, so erasing one removes it."""
+        for user_id in named:
+            await self.traces.posts.remember(
+                guild_id, user_id, kind, channel_id, message_id, self._clock.now()
+            )
 
     def backup_note(self) -> str:
         """Say how long backups keep erased data, from the configured number kept."""

@@ -8,6 +8,7 @@ reply says what could not be removed and how long backups keep what was erased.
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from simcord.backend.models import Overwrite
 from simcord.enums import OverwriteType
 
 from bot.config import Settings
+from cogs.checkin._cog import Checkins
 from tests.bytescan import id_patterns, traces
 from tests.conftest import World, make_settings
 
@@ -191,3 +193,31 @@ async def test_delete_show_and_export_say_how_long_backups_keep_it(world: World)
     exported = await world.member.slash(world.general, "mydata export")
     data = json.loads(await exported.response.attachments[0].read())
     assert f"{KEEP} days" in data["about_backups"]
+
+
+async def test_buddy_introductions_naming_them_are_gone_from_others_dms(world: World) -> None:
+    extra = [world.guild.add_member(world.env.create_user(name)) for name in ("cai", "dee")]
+    people = [world.member, world.other, *extra]
+    checkins = world.services.checkins
+    for person in people:
+        await checkins.agree(world.guild.id, person.id)
+        await checkins.buddies.join(world.guild.id, person.id)
+    world.services.clock.set(datetime(2026, 1, 12, 10, 0, tzinfo=UTC))  # type: ignore[attr-defined]
+    cog = world.bot.get_cog("Checkins")
+    assert isinstance(cog, Checkins)
+    await cog.jobs.buddy_tick()
+    await world.env.settle()
+
+    def naming_ash() -> list[str]:
+        return [
+            m.content
+            for person in people[1:]
+            for m in person.user.dm_channel.history()
+            if str(world.member.id) in m.content
+        ]
+
+    assert len(naming_ash()) in (1, 2)  # ash's buddy (or both, in a trio) was told their name
+
+    await delete_my_data(world, world.member)
+
+    assert naming_ash() == []

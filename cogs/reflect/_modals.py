@@ -148,8 +148,8 @@ async def post_for_review(
         log.warning("Could not post to the prompts review channel", exc_info=True)
         return False
     # The card says "Suggested by" them, with their words: it goes if they erase their data.
-    await bot.services.member_data.traces.posts.remember(
-        guild.id, author_id, "prompt review", channel.id, sent.id, bot.services.clock.now()
+    await bot.services.member_data.remember_post(
+        guild.id, (author_id,), "prompt suggestion review", channel.id, sent.id
     )
     return True
 
