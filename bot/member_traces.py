@@ -107,9 +107,11 @@ class MemberTraces:
         done["meetings_where_someone_chose_you_as_their_peer"] = int(
             await self._db.fetch_value(COUNT_PEER, params) or 0
         )
+        # What and when only: many of these sit in someone else's direct messages, and where
+        # they are would say whose (which helpers were told of a request, for instance).
         done["alongside_messages_naming_you"] = [
-            {"what": kind, "channel_id": str(c), "message_id": str(m), "posted_at": at}
-            for kind, c, m, at in await self.posts.of_member(guild_id, user_id)
+            {"what": kind, "posted_at": at}
+            for kind, _, _, at in await self.posts.of_member(guild_id, user_id)
         ]
         return done
 

@@ -85,6 +85,10 @@ async def test_review_cards_that_name_or_quote_the_member_are_gone(world: World)
     before = seen_by_moderators(world.mod_channel)
     for words in (TERM_WORDS, NAMED_VIEW, HIDDEN_VIEW, PROMPT_WORDS, str(world.member.id)):
         assert words in before  # the cards really named and quoted them
+    exported = await world.member.slash(world.general, "mydata export")
+    data = json.loads(await exported.response.attachments[0].read())
+    listed = data["other_things_naming_you"]["alongside_messages_naming_you"]
+    assert [m["what"] for m in listed] == ["prompt suggestion review"]
 
     reply = await delete_my_data(world, world.member)
 
