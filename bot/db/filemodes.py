@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import stat
 from pathlib import Path
+
+log = logging.getLogger(__name__)
 
 FILE_MODE = 0o600
 FOLDER_MODE = 0o700
@@ -25,21 +28,24 @@ def private_folder(path: Path) -> None:
 def private_file(path: Path) -> None:
     """Create the file if missing, owner read-write only, whatever the umask; tighten if looser."""
     try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT, FILE_MODE)
-    except FileExistsError:  # pragma: no cover - O_EXCL is not used
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    except FileExistsError:
+        tighten(path)
         return
     os.close(descriptor)
-    tighten(path)
+    os.chmod(path, FILE_MODE)  # os.open's mode is filtered by the umask; this is exact
 
 
 def tighten(path: Path) -> None:
     """Make an existing file owner read-write only (SQLite gives its WAL and shm the same mode)."""
     try:
         mode = stat.S_IMODE(path.stat().st_mode)
+        if mode & 0o077:
+            os.chmod(path, mode & 0o700 | FILE_MODE)
     except FileNotFoundError:
         return
-    if mode & 0o077:
-        os.chmod(path, mode & 0o700 | FILE_MODE)
+    except PermissionError:  # someone else's file (a read-only `check`): say so, carry on
+        log.warning("%s is readable by others and Alongside may not change that", path)
 
 
 def tighten_database(path: Path) -> None:
