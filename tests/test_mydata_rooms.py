@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.checkins.settings import PAIRING_CHANNEL
 from tests.conftest import World
 from tests.test_mydata_traces import delete_my_data
 from tests.test_rooms_discord import agree, dms, prepare, tick
@@ -45,7 +46,18 @@ async def test_the_peers_dm_quoting_the_member_goes_when_the_member_erases(
     assert not [c for c in seen if WORDS in c or str(world.member.id) in c]
 
 
-async def test_the_members_dm_naming_the_peer_goes_when_the_peer_erases(world: World) -> None:
+async def test_the_dm_and_thread_post_naming_the_peer_go_when_the_peer_erases(
+    world: World,
+) -> None:
+    pairing = world.guild.create_text_channel("buddies")
+    await world.services.settings.set_many(world.guild.id, {PAIRING_CHANNEL: pairing.id})
     await peer_checked_in(world)
+    [thread] = pairing.threads
+    # One post names them both: the member first, so the peer's record must not be lost.
+    [post] = [m for m in thread.history() if str(world.other.id) in m.content]
+    assert str(world.member.id) in post.content
+
     await delete_my_data(world, world.other)
+
     assert not [m for m in dms(world.member) if str(world.other.id) in m.content]
+    assert not [m for m in thread.history() if str(world.other.id) in m.content]

@@ -9,7 +9,7 @@ from bot.timeutil import to_db
 
 REMEMBER = """
 INSERT INTO member_posts (guild_id, user_id, kind, channel_id, message_id, created_at)
-VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (channel_id, message_id) DO NOTHING
+VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (guild_id, user_id, channel_id, message_id) DO NOTHING
 """
 OF_MEMBER = """
 SELECT kind, channel_id, message_id, created_at FROM member_posts

@@ -10,7 +10,5 @@ CREATE TABLE member_posts (
     channel_id INTEGER NOT NULL,
     message_id INTEGER NOT NULL,
     created_at TEXT    NOT NULL,
-    UNIQUE (channel_id, message_id)
+    UNIQUE (guild_id, user_id, channel_id, message_id)  -- one message may name two people
 );
-
-CREATE INDEX member_posts_member ON member_posts (guild_id, user_id);
