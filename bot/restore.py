@@ -8,6 +8,7 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bot.db.filemodes import private_file, tighten
 from bot.errors import ConfigError
 from bot.runstate import run_lock
 
@@ -39,10 +40,13 @@ def restore(database: Path, source: Path) -> Path | None:
             stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
             kept = database.with_name(f"{database.stem}.before-restore-{stamp}{database.suffix}")
             # The backup API folds any WAL content into the copy of the current database.
+            private_file(kept)
             with sqlite3.connect(database) as live, sqlite3.connect(kept) as copy:
                 live.backup(copy)
         temporary = database.with_name(database.name + ".restoring")
+        private_file(temporary)  # copyfile keeps the mode of an existing destination
         shutil.copyfile(source, temporary)
+        tighten(temporary)
         with temporary.open("rb") as handle:
             os.fsync(handle.fileno())
         # A WAL left from the old database would be replayed onto the new one: remove it first.

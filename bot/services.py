@@ -137,7 +137,9 @@ def build_services(
 
 def member_data_sections(services: Services) -> MemberData:
     """Register every feature that keeps data against a member's id, with why it keeps it."""
-    data = MemberData(services.db, services.clock, services.erasures)
+    data = MemberData(
+        services.db, services.clock, services.erasures, backup_keep=services.config.backup_keep
+    )
     data.add(
         "glossary",
         "Your perspectives (anonymous ones too, found with a keyed tag only the bot can make) "

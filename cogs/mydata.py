@@ -25,6 +25,19 @@ def _guild_id(interaction: discord.Interaction[Any]) -> int:
     return interaction.guild_id
 
 
+async def _remove(bot: Alongside, channel_id: int, message_id: int) -> bool:
+    """Delete one of the bot's messages; False only if it is still there."""
+    partial = bot.get_partial_messageable(channel_id).get_partial_message(message_id)
+    try:
+        await partial.delete()
+    except discord.NotFound:
+        return True  # already gone (10008), or its channel is (10003)
+    except discord.HTTPException:
+        log.info("A message naming a member could not be deleted (no access to its channel)")
+        return False
+    return True
+
+
 class ConfirmErase(SafeView):
     """The one step between asking and erasing."""
 
@@ -41,18 +54,25 @@ class ConfirmErase(SafeView):
         """Erase the member's data now."""
         self.stop()
         await interaction.response.defer(ephemeral=True, thinking=True)
-        posts = await self.bot.services.member_data.erase(self.guild_id, self.owner_id)
+        member_data = self.bot.services.member_data
+        posts = await member_data.erase(self.guild_id, self.owner_id)
+        stuck = 0
         for channel_id, message_id in posts:
-            # A support request's post named the member; it goes with the rest of their data.
-            partial = self.bot.get_partial_messageable(channel_id).get_partial_message(message_id)
-            try:
-                await partial.delete()
-            except discord.HTTPException:
-                log.info("A post naming the member could not be deleted; it may already be gone")
+            # Posts that named the member or quoted them go with the rest of their data.
+            if not await _remove(self.bot, channel_id, message_id):
+                stuck += 1
+        left = (
+            ""
+            if not stuck
+            else f" {stuck} of Alongside's messages that named you couldn't be removed, "
+            "because Alongside can no longer see or change where they are. A moderator can "
+            "delete them for you."
+        )
         await interaction.followup.send(
-            "Done. Everything Alongside held about you in this server has been erased. "
-            "Anonymous posts you shared are not linked to you; withdraw them with their "
-            "receipt codes if you want them gone.",
+            "Done. Everything Alongside held about you in this server has been erased, with its "
+            "messages that named you." + left + " Anonymous posts you shared are not linked to "
+            "you; withdraw them with their receipt codes if you want them gone. "
+            + member_data.backup_note(),
             ephemeral=True,
         )
 
@@ -89,6 +109,9 @@ class MyData(
             colour=0x5B8A72,
         )
         embed.add_field(name="Anonymous posts", value=ANONYMOUS_NOTE, inline=False)
+        embed.add_field(
+            name="Backups", value=self.bot.services.member_data.backup_note(), inline=False
+        )
         embed.set_footer(text="/mydata export gives you a copy; /mydata delete erases it.")
         await send_private(interaction, embed=embed)
 
@@ -116,8 +139,9 @@ class MyData(
             interaction,
             "This erases your journal, check-ins, subscriptions, buddy history, glossary "
             "contributions, support requests and answers you shared in prompt threads (their "
-            "posts too) in this server. It can't be undone. "
-            "You may want `/mydata export` first.",
+            "posts too) in this server, and removes Alongside's messages that named you. It "
+            "can't be undone. You may want `/mydata export` first. "
+            + self.bot.services.member_data.backup_note(),
             view=ConfirmErase(self.bot, interaction.user.id, guild_id),
         )
 

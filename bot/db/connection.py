@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 import aiosqlite
 
+from bot.db.filemodes import private_file, private_folder, tighten_database
 from bot.errors import ConfigError
 
 log = logging.getLogger(__name__)
@@ -133,13 +134,17 @@ class Database:
     async def open(cls, path: Path) -> Database:
         """Open (creating if needed) the database file and apply the connection pragmas."""
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            # Owner-only from the first byte: SQLite gives the WAL and shm the database's mode.
+            private_folder(path.parent)
+            if str(path) != ":memory:":
+                private_file(path)
             conn = await aiosqlite.connect(path, isolation_level=None)
         except (OSError, sqlite3.Error) as error:
             raise ConfigError([f"DATABASE_PATH {path} cannot be opened: {error}."]) from None
         conn.row_factory = sqlite3.Row
         for pragma in PRAGMAS:
             await _run(conn, pragma)
+        tighten_database(path)  # files an older version created with the umask's mode
         return cls(path, conn)
 
     async def close(self) -> None:
@@ -194,13 +199,15 @@ class Database:
 
     async def backup(self, destination: Path) -> None:
         """Copy the live database to `destination` with SQLite's online backup API."""
-        destination.parent.mkdir(parents=True, exist_ok=True)
+        private_folder(destination.parent)
+        private_file(destination)
         target = sqlite3.connect(destination)
         try:
             async with self._write_lock:
                 await self._conn.backup(target)
         finally:
             target.close()
+        tighten_database(destination)
 
     def size_bytes(self) -> int:
         """Return the database file's size plus its WAL's, in bytes (two stat calls)."""

@@ -224,6 +224,8 @@ class PromptService:
         """Delete one of the member's own entries."""
         if not await self.repo.delete_journal_entry(guild_id, user_id, entry_id):
             raise UserFacingError("That entry has already been deleted.")
+        # secure_delete zeroed the entry in the page; folding the WAL removes its older copies.
+        await self._db.checkpoint()
 
     # ----- suggestions and the server's own prompts (see bot.prompts.editing) ---------------
 

@@ -268,6 +268,8 @@ class UnsaidService:
         cleaned = content.clean(reason).replace("\n", " ")[: content.MAX_REASON]
         if not await self._repo.reject(item.id, cleaned):
             raise UserFacingError("Another moderator has already dealt with this one.")
+        # secure_delete zeroed the words in the page; the WAL still holds the page as it was.
+        await self._repo.fold_wal()
         if self._erasures is not None:
             # A restored backup from before this rejection must not bring the words back.
             await self._erasures.record_unsaid([item.public_id])

@@ -55,6 +55,14 @@ class Alerter:
             if message is None:  # DMs closed (50007), no mutual server (50278), gone: skip
                 continue
             await alerts.record(request, user_id, message.channel.id, message.id)
+            # It names the asker, before and after it is settled: it goes if they erase.
+            await self.bot.services.member_data.remember_post(
+                request.guild_id,
+                (request.asker_id,),
+                "support request",
+                message.channel.id,
+                message.id,
+            )
             told += 1
         log.info("Support request: told %d available members by DM", told)
         return told

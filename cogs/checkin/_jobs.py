@@ -170,7 +170,11 @@ class CheckinJobs:
         )
         if thread is not None:
             content += "\n" + text.BUDDY_THREAD.format(thread=thread.mention)
-        await deliver_dm(self.bot, intro.guild_id, intro.user_id, content)
+        sent = await deliver_dm(self.bot, intro.guild_id, intro.user_id, content)
+        if sent is not None:  # it names each buddy: it goes if one of them erases their data
+            await self.bot.services.member_data.remember_post(
+                intro.guild_id, intro.buddies, "buddy introduction", sent.channel.id, sent.id
+            )
 
     async def _name(self, guild_id: int, user_id: int) -> str:
         """Return "<@id> (Name)" so the buddy is recognisable even where mentions don't render."""

@@ -143,6 +143,14 @@ async def take_request(interaction: discord.Interaction, request_id: int) -> Non
         view=None,
         allowed_mentions=NO_PINGS,
     )
+    if interaction.message is not None:  # the post now names the helper too
+        await bot.services.member_data.remember_post(
+            request.guild_id,
+            (interaction.user.id,),
+            "support request taken",
+            interaction.message.channel.id,
+            interaction.message.id,
+        )
     await send_private(interaction, text.HELPER_THANKS.format(asker=asker))
     await tell_outcome(bot, request, helper_name=helper)
     await alerter_of(bot).settle()
@@ -169,6 +177,13 @@ async def claim_from_dm(interaction: discord.Interaction, request_id: int) -> No
             request.message_id,
             text.REQUEST_TAKEN_POST.format(asker=asker, helper=helper),
         )
+        await bot.services.member_data.remember_post(
+            request.guild_id,
+            (interaction.user.id,),
+            "support request taken",
+            request.channel_id,
+            request.message_id,
+        )
     await tell_outcome(bot, request, helper_name=helper)
     await alerter.settle()
 
@@ -179,12 +194,20 @@ async def tell_outcome(bot: Alongside, request: RequestRow, *, helper_name: str 
     guild = await guild_name(bot, request.guild_id)
     if request.status == "taken" and request.taken_by is not None:
         helper = helper_name or f"<@{request.taken_by}>"
-        await deliver_dm(
+        told = await deliver_dm(
             bot,
             request.guild_id,
             request.asker_id,
             text.ASKER_TAKEN.format(helper=helper, guild=guild),
         )
+        if told is not None:  # it names the helper: it goes if they erase their data
+            await bot.services.member_data.remember_post(
+                request.guild_id,
+                (request.taken_by,),
+                "support request taken",
+                told.channel.id,
+                told.id,
+            )
     elif request.status == "expired":
         if request.channel_id is not None and request.message_id is not None:
             await edit_post(bot, request.channel_id, request.message_id, text.REQUEST_CLOSED_POST)

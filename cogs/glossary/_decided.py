@@ -40,7 +40,8 @@ async def answer_decided(
     channel = bot_of(interaction).get_channel(where[0])
     if isinstance(channel, discord.TextChannel):
         await _edit(channel.get_partial_message(where[1]), marked)
-    await posts.forget(guild_id, kind, item_id)
+    # The record is kept after the decision: the card still shows the member's words (and
+    # their name, if they gave it), so `/mydata delete` must be able to find and remove it.
 
 
 async def _edit(message: discord.Message | discord.PartialMessage, marked: discord.Embed) -> None:

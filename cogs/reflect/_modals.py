@@ -36,7 +36,7 @@ HEAVY_WORDS = (
 
 # Posts a suggestion to the moderators with its review buttons; False if there is nowhere.
 # The cog passes `_views.post_for_review` in: those buttons open this module's forms.
-PostForReview = Callable[[Alongside, discord.Guild, discord.Embed, int], Awaitable[bool]]
+PostForReview = Callable[[Alongside, discord.Guild, discord.Embed, int, int], Awaitable[bool]]
 
 
 class JournalModal(SafeModal, title="Journal privately"):
@@ -169,7 +169,11 @@ class SuggestModal(SafeModal, title="Suggest a prompt"):
         )
         await defer_privately(interaction)
         posted = await self.post_for_review(
-            bot, interaction.guild, suggestion_embed(suggestion, service.themes()), suggestion.id
+            bot,
+            interaction.guild,
+            suggestion_embed(suggestion, service.themes()),
+            suggestion.id,
+            interaction.user.id,
         )
         waiting = (
             ""

@@ -207,7 +207,7 @@ def review_view(suggestion_id: int) -> discord.ui.View:
 
 
 async def post_for_review(
-    bot: Alongside, guild: discord.Guild, embed: discord.Embed, sid: int
+    bot: Alongside, guild: discord.Guild, embed: discord.Embed, sid: int, author_id: int
 ) -> bool:
     """Post a suggestion to the review channel with its buttons; False if there is nowhere."""
     settings = bot.services.settings
@@ -218,10 +218,14 @@ async def post_for_review(
     if not isinstance(channel, discord.TextChannel):
         return False
     try:
-        await channel.send(embed=embed, view=review_view(sid), allowed_mentions=NO_PINGS)
+        sent = await channel.send(embed=embed, view=review_view(sid), allowed_mentions=NO_PINGS)
     except discord.HTTPException:
         log.warning("Could not post to the prompts review channel", exc_info=True)
         return False
+    # The card says "Suggested by" them, with their words: it goes if they erase their data.
+    await bot.services.member_data.remember_post(
+        guild.id, (author_id,), "prompt suggestion review", channel.id, sent.id
+    )
     return True
 
 

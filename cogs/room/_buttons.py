@@ -104,18 +104,24 @@ async def connect(interaction: discord.Interaction[Any], guild_id: int, member_i
             )
             await thread.add_user(discord.Object(member_id))
             await thread.add_user(peer)
-            await thread.send(
+            said = await thread.send(
                 text.PEER_THREAD.format(peer=peer.mention, member=member),
                 allowed_mentions=NO_PINGS,
+            )
+            await bot.services.member_data.remember_post(
+                guild_id, (member_id, peer.id), "peer check-in thread", thread.id, said.id
             )
             for_peer = for_member = f"a private thread for you two is open: {thread.mention}."
         except discord.HTTPException:
             log.warning("Could not open a private thread for a peer check-in", exc_info=True)
     try:
         user = bot.get_user(member_id) or await bot.fetch_user(member_id)
-        await user.send(
+        told = await user.send(
             text.PEER_TO_MEMBER.format(peer=peer.mention, where=for_member),
             allowed_mentions=NO_PINGS,
+        )
+        await bot.services.member_data.remember_post(
+            guild_id, (peer.id,), "peer check-in", told.channel.id, told.id
         )
     except discord.HTTPException:
         log.info("Could not tell a member their peer is checking in (DMs closed or gone)")

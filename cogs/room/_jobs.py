@@ -43,17 +43,19 @@ class RoomJobs:
         membership = self.bot.membership
         for meeting in await rooms.reminders_due():
             if await membership.is_member(meeting.guild_id, meeting.user_id):
-                reminded += await self._dm(meeting.user_id, self._reminder(meeting))
+                sent = await self._dm(meeting.user_id, self._reminder(meeting))
+                reminded += sent is not None
         ended = 0
         for meeting in await rooms.endings_due():
             if not await membership.is_member(meeting.guild_id, meeting.user_id):
                 await rooms.ended(meeting)  # someone who left is sent nothing, peer included
                 continue
-            ended += await self._dm(
+            told = await self._dm(
                 meeting.user_id,
                 text.DEBRIEF_DM.format(what=discord.utils.escape_markdown(meeting.what)),
                 view=debrief_view(meeting.guild_id),
             )
+            ended += told is not None
             await self._tell_peer(meeting)
             await rooms.ended(meeting)
         await rooms.repo.prune_offers(self.bot.services.clock.now())
@@ -91,16 +93,20 @@ class RoomJobs:
             member=f"<@{meeting.user_id}>",
             words=as_words(meeting.peer_words),
         )
-        await self._dm(meeting.peer_id, content, view=peer_view(token))
+        sent = await self._dm(meeting.peer_id, content, view=peer_view(token))
+        if sent is not None:  # it names the member and quotes their words
+            await self.bot.services.member_data.remember_post(
+                meeting.guild_id, (meeting.user_id,), "peer request", sent.channel.id, sent.id
+            )
 
-    async def _dm(self, user_id: int, content: str, *, view: discord.ui.View | None = None) -> int:
+    async def _dm(
+        self, user_id: int, content: str, *, view: discord.ui.View | None = None
+    ) -> discord.Message | None:
         try:
             user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
             if view is None:
-                await user.send(content, allowed_mentions=NO_PINGS)
-            else:
-                await user.send(content, allowed_mentions=NO_PINGS, view=view)
+                return await user.send(content, allowed_mentions=NO_PINGS)
+            return await user.send(content, allowed_mentions=NO_PINGS, view=view)
         except discord.HTTPException as error:
             log.info("Could not send a /room direct message (HTTP %s)", error.status)
-            return 0
-        return 1
+            return None
