@@ -33,16 +33,16 @@ from bot.checkins.chart import CHART_SIZE, DPI, HistoryPoint, render_chart
 from bot.checkins.pairing import REPEAT_WINDOW, pair_members, recent_meetings
 from bot.checkins.service import CheckinService, week_start
 from bot.checkins.settings import checkin_settings
-from bot.config import PROJECT_ROOT
+from bot.core.config import PROJECT_ROOT
+from bot.core.safety import Safety
+from bot.core.timeutil import ManualClock, to_db
 from bot.db import Database
 from bot.db.checkins import INSERT_CHECKIN, SELECT_HISTORY, SELECT_MEMBER
 from bot.db.connection import PRAGMAS
 from bot.db.guild_settings import GuildSettingsRepo
 from bot.db.ledger import OccurrenceLedger
 from bot.db.migrate import apply_migrations
-from bot.guild_settings import GuildSettings, SettingsRegistry, core_settings
-from bot.safety import Safety
-from bot.timeutil import ManualClock, to_db
+from bot.settings.registry import GuildSettings, SettingsRegistry, core_settings
 
 GUILD = 1
 START = datetime(2025, 1, 6, 9, tzinfo=UTC)

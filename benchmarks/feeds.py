@@ -32,7 +32,8 @@ import aiohttp
 import feedparser
 from aiohttp import web
 
-from bot.config import PROJECT_ROOT, load_settings
+from bot.core.config import PROJECT_ROOT, load_settings
+from bot.core.timeutil import ManualClock
 from bot.db import Database
 from bot.db.guild_settings import GuildSettingsRepo
 from bot.db.migrate import apply_migrations
@@ -45,8 +46,7 @@ from bot.feeds.service import FeedsService
 from bot.feeds.settings import feed_settings
 from bot.feeds.topics import TopicMatcher
 from bot.feeds.worker import ParserPool
-from bot.guild_settings import GuildSettings, SettingsRegistry, core_settings
-from bot.timeutil import ManualClock
+from bot.settings.registry import GuildSettings, SettingsRegistry, core_settings
 
 T = TypeVar("T")
 GUILD = 1

@@ -36,11 +36,11 @@ from pathlib import Path
 
 from benchmarks.common import Timer, machine, ms, percentile, process_cpu, table
 from benchmarks.shapes import WORDS, load_shipped_glossary, seed_shaped
-from bot.config import PROJECT_ROOT
+from bot.core.config import PROJECT_ROOT
+from bot.core.timeutil import ManualClock
 from bot.db import Database
 from bot.db.migrate import apply_migrations
 from bot.glossary import GlossaryService
-from bot.timeutil import ManualClock
 from tests.botprocess import BotProcess
 from tests.fakediscord import FakeDiscord
 

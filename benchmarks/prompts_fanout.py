@@ -29,15 +29,15 @@ from zoneinfo import ZoneInfo
 import discord
 
 from benchmarks.common import machine
-from bot.client import Alongside, point_discord_at
-from bot.config import PROJECT_ROOT, load_settings
+from bot.app.client import Alongside, point_discord_at
+from bot.app.services import Services, build_services
+from bot.core.config import PROJECT_ROOT, load_settings
+from bot.core.timeutil import ManualClock
 from bot.db import Database
 from bot.db.migrate import apply_migrations
 from bot.prompts.dispatch import TickReport
 from bot.prompts.pacing import DEFAULT_RATE
 from bot.prompts.service import PromptService
-from bot.services import Services, build_services
-from bot.timeutil import ManualClock
 from cogs.reflect._cog import TICK_JOB, Reflect
 from tests.fakediscord import FakeDiscord
 

@@ -13,12 +13,12 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.config import PROJECT_ROOT
+from bot.core.config import PROJECT_ROOT
+from bot.core.text import fold
+from bot.core.timeutil import ManualClock, to_db
 from bot.db import Database
 from bot.glossary import GlossaryService
 from bot.glossary.shipped import ShippedTerm, load_shipped
-from bot.text import fold
-from bot.timeutil import ManualClock, to_db
 
 WORDS = [
     "peer",

@@ -14,17 +14,17 @@ from pathlib import Path
 import discord
 from dotenv import find_dotenv, load_dotenv
 
-from bot.checks import run_checks
-from bot.client import Alongside, point_discord_at
-from bot.config import Settings, load_settings
+from bot.app.checks import run_checks
+from bot.app.client import Alongside, point_discord_at
+from bot.app.restore import restore
+from bot.app.runstate import begin_run, end_run, run_lock
+from bot.app.services import build_services, reapply
+from bot.core.config import Settings, load_settings
+from bot.core.errors import ConfigError
+from bot.core.logs import configure_logging
 from bot.db import Database
 from bot.db.migrate import apply_migrations, current_version
-from bot.errors import ConfigError
-from bot.logs import configure_logging
-from bot.permissions import invite_text
-from bot.restore import restore
-from bot.runstate import begin_run, end_run, run_lock
-from bot.services import build_services, reapply
+from bot.ui.permissions import invite_text
 from bot.unsaid.keys import locate_key_file, rotate_anonymity_key
 
 log = logging.getLogger("bot")

@@ -6,8 +6,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.client import Alongside
-from bot.replies import send_private
+from bot.app.client import Alongside
+from bot.ui.replies import send_private
 
 INTRO = (
     "Alongside is a bot for lived experience practitioners. It offers reflective prompts, "

@@ -11,10 +11,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.client import Alongside
-from bot.errors import NotInServer
-from bot.memberdata import ANONYMOUS_NOTE
-from bot.replies import SafeView, send_private
+from bot.app.client import Alongside
+from bot.privacy.memberdata import ANONYMOUS_NOTE
+from bot.ui.refusals import NotInServer
+from bot.ui.replies import SafeView, send_private
 
 log = logging.getLogger(__name__)
 

@@ -6,8 +6,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.client import Alongside
-from bot.replies import send_private
+from bot.app.client import Alongside
+from bot.ui.replies import send_private
 
 SUPPORT_INTRO = (
     "If things feel like too much right now, you don't have to carry it alone. These services "

@@ -13,13 +13,13 @@ import discord
 import pytest
 import simcord
 
-from bot.client import EXTENSIONS, Alongside
-from bot.config import PROJECT_ROOT, Settings, load_settings
+from bot.app.client import EXTENSIONS, Alongside
+from bot.app.services import Services, build_services
+from bot.core.config import PROJECT_ROOT, Settings, load_settings
+from bot.core.timeutil import ManualClock
 from bot.db import Database
 from bot.db.migrate import apply_migrations
-from bot.replies import explain
-from bot.services import Services, build_services
-from bot.timeutil import ManualClock
+from bot.ui.replies import explain
 from tests import simcord_members  # noqa: F401  (members come and go as on Discord)
 
 if TYPE_CHECKING:

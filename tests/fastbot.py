@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 
 from bot.__main__ import main
-from bot.scheduler import JobFunc, Scheduler
+from bot.core.scheduler import JobFunc, Scheduler
 
 TICK_SECONDS = 1.0
 _every = Scheduler.every

@@ -7,6 +7,8 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from bot.app.services import Services
+from bot.core.timeutil import ManualClock
 from bot.feeds.fetch import FeedFetcher, FetchPolicy, user_agent
 from bot.feeds.limits import FeedLimits
 from bot.feeds.models import Post
@@ -14,8 +16,6 @@ from bot.feeds.netguard import AddressGuard, Lookup, system_lookup
 from bot.feeds.outbox import PostError
 from bot.feeds.service import FeedsService
 from bot.feeds.topics import TopicMatcher
-from bot.services import Services
-from bot.timeutil import ManualClock
 from tests.feedserver import FeedServer
 
 GUILD = 111_111_111_111_111_111

@@ -14,7 +14,7 @@ import simcord
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
-from bot.replies import APOLOGY, explain
+from bot.ui.replies import APOLOGY, explain
 from tests.conftest import World
 from tests.requestcheck import RequestChecker
 

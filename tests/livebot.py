@@ -21,12 +21,12 @@ from typing import Any
 import discord
 from aiohttp import web
 
-from bot.client import EXTENSIONS, Alongside, point_discord_at
-from bot.config import PROJECT_ROOT, load_settings
+from bot.app.client import EXTENSIONS, Alongside, point_discord_at
+from bot.app.services import Services, build_services
+from bot.core.config import PROJECT_ROOT, load_settings
+from bot.core.timeutil import Clock
 from bot.db import Database
 from bot.db.migrate import apply_migrations
-from bot.services import Services, build_services
-from bot.timeutil import Clock
 from tests.fakediscord import FakeDiscord
 from tests.fakediscord.interactions import Followup
 from tests.fakediscord.rest import Rest

@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 
 import pytest
 
+from bot.app.services import Services
 from bot.prompts.delivery import Outgoing
 from bot.prompts.service import PromptService
-from bot.services import Services
 
 GUILD = 1
 

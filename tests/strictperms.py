@@ -1,7 +1,7 @@
 """Make SimCord as strict about the bot's permissions as Discord, and check what the bot uses.
 
 SimCord gives the bot nearly every permission and is lenient on a few routes. In `world` tests
-the bot's role holds exactly the invite's permissions (`bot/permissions.py`), and this layer,
+the bot's role holds exactly the invite's permissions (`bot/ui/permissions.py`), and this layer,
 installed around SimCord's router, adds Discord's rules SimCord does not model:
 
 - a message's embeds are dropped (silently, as Discord does) without Embed Links;
@@ -24,7 +24,7 @@ from simcord.backend import errors, serializers
 from simcord.http import router
 from simcord.types import HttpLogEntry
 
-from bot.permissions import BITS, invite_integer, invite_permissions
+from bot.ui.permissions import BITS, invite_integer, invite_permissions
 
 _SNOWFLAKE = re.compile(r"/\d+")
 BITS_MANAGE_CHANNELS = 1 << 4

@@ -10,7 +10,7 @@ import pytest
 import simcord
 
 from bot.checkins.settings import REQUEST_TIMEOUT, SUPPORT_CHANNEL
-from bot.errors import UserFacingError
+from bot.core.errors import UserFacingError
 from cogs.checkin._cog import Checkins
 from cogs.checkin._requests import AlertButton
 from tests.conftest import World

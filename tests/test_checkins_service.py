@@ -7,12 +7,12 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
+from bot.app.services import Services
 from bot.checkins.service import CheckinService
+from bot.core.errors import UserFacingError
+from bot.core.timeutil import ManualClock
 from bot.db import Database
 from bot.db.ledger import Occurrence
-from bot.errors import UserFacingError
-from bot.services import Services
-from bot.timeutil import ManualClock
 
 GUILD = 1
 ASH = 101

@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.app.services import Services
 from bot.checkins.summary import SCALE, summarise
 from bot.db.connection import Database
 from bot.db.guild_settings import GuildSettingsRepo
-from bot.services import Services
 from tests.conftest import World
 
 WEEK = date(2026, 1, 5)
@@ -133,10 +133,10 @@ def test_no_sequence_of_looks_withdrawals_and_new_members_changes_a_shown_week(
     import tempfile
     from pathlib import Path
 
+    from bot.app.services import build_services
+    from bot.core.errors import UserFacingError
+    from bot.core.timeutil import ManualClock
     from bot.db.migrate import apply_migrations
-    from bot.errors import UserFacingError
-    from bot.services import build_services
-    from bot.timeutil import ManualClock
     from tests.conftest import make_settings
 
     async def run() -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import simcord
 
+from bot.app.client import Alongside
 from bot.checkins.settings import REQUEST_TIMEOUT, SUPPORT_CHANNEL
-from bot.client import Alongside
 from cogs.checkin._cog import Checkins
 from tests.conftest import World
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import PROJECT_ROOT
+from bot.core.config import PROJECT_ROOT
 from bot.db.migrate import shipped_migrations
 
 LATEST = shipped_migrations()[-1].version

@@ -14,12 +14,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.config import PROJECT_ROOT, Settings
+from bot.app.services import Services, build_services, reapply
+from bot.core.config import PROJECT_ROOT, Settings
+from bot.core.timeutil import ManualClock
 from bot.db import Database
 from bot.db.migrate import apply_migrations
-from bot.erasures import ledger_path
-from bot.services import Services, build_services, reapply
-from bot.timeutil import ManualClock
+from bot.privacy.erasures import ledger_path
 from tests.conftest import make_settings
 
 GUILD = 1_100_000_000_000_000_001

@@ -181,7 +181,7 @@ async def test_threads_are_created_and_deleted(scene: Scene) -> None:
 
 
 async def test_the_bot_holds_only_the_invite_and_overwrites_take_away(scene: Scene) -> None:
-    from bot.permissions import BITS
+    from bot.ui.permissions import BITS
 
     fake = scene.fake
     channel = scene.bot.get_channel(scene.channel)

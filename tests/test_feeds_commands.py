@@ -11,10 +11,10 @@ import discord
 import pytest
 import simcord
 
-from bot.config import Settings
+from bot.app.services import Services, build_services
+from bot.core.config import Settings
+from bot.core.timeutil import ManualClock
 from bot.db import Database
-from bot.services import Services, build_services
-from bot.timeutil import ManualClock
 from cogs.feeds._cog import Feeds
 from tests.conftest import World
 from tests.discord_markdown import live_markup, visible

@@ -11,10 +11,10 @@ import simcord
 from simcord.backend.models import Overwrite
 from simcord.enums import OverwriteType
 
-from bot.config import Settings
+from bot.app.services import Services, build_services
+from bot.core.config import Settings
+from bot.core.timeutil import ManualClock
 from bot.db import Database
-from bot.services import Services, build_services
-from bot.timeutil import ManualClock
 from cogs.feeds._cog import Feeds
 from tests.conftest import World
 from tests.feedbuild import items, rss2

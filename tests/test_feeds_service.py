@@ -6,10 +6,10 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.errors import UserFacingError
+from bot.app.services import Services
+from bot.core.errors import UserFacingError
+from bot.core.timeutil import ManualClock
 from bot.feeds.service import FeedsService
-from bot.services import Services
-from bot.timeutil import ManualClock
 from tests.feedbuild import atom, items, json_feed, rss1, rss2
 from tests.feedserver import FeedServer
 from tests.feedsupport import CHANNEL, GUILD, MODERATOR, RecordingPoster, add, make_feeds, next_poll

@@ -8,11 +8,11 @@ from datetime import timedelta
 
 import pytest
 
-from bot.errors import UserFacingError
+from bot.app.services import Services
+from bot.core.errors import UserFacingError
+from bot.core.timeutil import ManualClock
 from bot.feeds.limits import FeedLimits
 from bot.feeds.service import FeedsService
-from bot.services import Services
-from bot.timeutil import ManualClock
 from tests.feedbuild import BILLION_LAUGHS, HTML_PAGE, MALFORMED, items, rss2
 from tests.feedserver import FeedServer
 from tests.feedsupport import GUILD, MOD_CHANNEL, RecordingPoster, add, make_feeds, next_poll

@@ -6,11 +6,11 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from bot.app.services import Services
+from bot.core.timeutil import ManualClock
 from bot.feeds.outbox import PostError
 from bot.feeds.select import make_nonce
 from bot.feeds.service import FeedsService
-from bot.services import Services
-from bot.timeutil import ManualClock
 from tests.feedbuild import items, rss2
 from tests.feedserver import FeedServer
 from tests.feedsupport import CHANNEL, RecordingPoster, add, make_feeds, next_poll

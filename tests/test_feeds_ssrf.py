@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.errors import UserFacingError
+from bot.app.services import Services, build_services
+from bot.core.errors import UserFacingError
 from bot.feeds.netguard import IPAddress, forbidden_kind
-from bot.services import Services, build_services
 from tests.conftest import make_settings
 from tests.feedbuild import items, rss2
 from tests.feedserver import FeedServer

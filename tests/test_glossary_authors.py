@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import secrets
 
-from bot.config import PROJECT_ROOT
+from bot.core.config import PROJECT_ROOT
+from bot.core.timeutil import ManualClock
 from bot.db import Database
 from bot.glossary import GlossaryService
-from bot.timeutil import ManualClock
 from bot.unsaid.keys import EpochKey, KeyRing
 from tests.bytescan import id_patterns, traces
 

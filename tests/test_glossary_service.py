@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import PROJECT_ROOT
+from bot.core.config import PROJECT_ROOT
+from bot.core.errors import UserFacingError
+from bot.core.timeutil import ManualClock
 from bot.db import Database
-from bot.errors import UserFacingError
 from bot.glossary import GlossaryService
 from bot.glossary.model import TermFields
 from bot.glossary.service import UnknownTerm
 from bot.glossary.transfer import parse_import, to_toml
-from bot.timeutil import ManualClock
 
 GUILD = 111111111111111111
 MEMBER = 222222222222222222

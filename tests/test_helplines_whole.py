@@ -5,8 +5,8 @@ from __future__ import annotations
 import discord
 import pytest
 
-from bot.config import PROJECT_ROOT
-from bot.safety import Safety
+from bot.core.config import PROJECT_ROOT
+from bot.core.safety import Safety
 from cogs.checkin._cog import Checkins
 from tests.conftest import World
 from tests.test_unsaid_helpers import configure, share

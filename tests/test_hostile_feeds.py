@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.errors import UserFacingError
+from bot.app.services import Services
+from bot.core.errors import UserFacingError
 from bot.feeds.limits import FeedLimits
 from bot.feeds.service import FeedsService
-from bot.services import Services
 from tests.feedbuild import items, rss2
 from tests.feedserver import FeedServer
 from tests.feedsupport import make_feeds

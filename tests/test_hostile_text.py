@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.text import as_words, has_control_characters, renders_blank, strip_invisible
+from bot.core.text import as_words, has_control_characters, renders_blank, strip_invisible
 from tests.conftest import World
 from tests.discord_markdown import live_markup, visible
 from tests.test_unsaid_helpers import answer, configure, posts, release, review_messages, share

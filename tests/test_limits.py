@@ -7,7 +7,7 @@ import secrets
 
 import pytest
 
-from bot.paging import chunk_lines
+from bot.ui.paging import chunk_lines
 from bot.unsaid.keys import EpochKey, KeyRing
 from tests.conftest import World
 

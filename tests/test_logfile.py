@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import load_settings
-from bot.logs import configure_logging
+from bot.core.config import load_settings
+from bot.core.logs import configure_logging
 
 
 @pytest.fixture

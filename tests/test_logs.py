@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import ConfigError, Settings
-from bot.logs import configure_logging
+from bot.core.config import ConfigError, Settings
+from bot.core.logs import configure_logging
 from cogs.checkin._cog import Checkins
 from tests.conftest import World, make_settings
 

@@ -8,7 +8,7 @@ from typing import Any
 import discord
 import pytest
 
-from bot.replies import SafeModal
+from bot.ui.replies import SafeModal
 from tests.conftest import World
 from tests.test_reliability_forms import FORMS
 

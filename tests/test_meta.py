@@ -8,7 +8,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from bot.components import ModeratorOnly
+from bot.ui.components import ModeratorOnly
 from tests.conftest import World
 from tests.regexsample import sample
 

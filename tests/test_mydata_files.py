@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.app.services import Services, build_services
+from bot.core.timeutil import ManualClock
 from bot.db import Database
 from bot.db.migrate import apply_migrations
-from bot.services import Services, build_services
-from bot.timeutil import ManualClock
 from tests.bytescan import files_of, traces
 from tests.conftest import SEED, make_settings
 

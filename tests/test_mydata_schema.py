@@ -15,7 +15,7 @@ import re
 import sqlite3
 from pathlib import Path
 
-from bot.services import Services
+from bot.app.services import Services
 
 GUILD = 1_100_000_000_000_000_001
 MARKER = 1_299_999_999_999_999_977

@@ -18,7 +18,7 @@ import simcord
 from simcord.backend.models import Overwrite
 from simcord.enums import OverwriteType
 
-from bot.config import Settings
+from bot.core.config import Settings
 from cogs.checkin._cog import Checkins
 from tests.bytescan import id_patterns, traces
 from tests.conftest import World, make_settings

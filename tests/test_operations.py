@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.checks import data_findings, key_file_findings, sqlite_finding
-from bot.config import PROJECT_ROOT, Settings
+from bot.app.checks import data_findings, key_file_findings, sqlite_finding
+from bot.app.runstate import backoff_seconds, begin_run, end_run, record_identify, run_lock
+from bot.app.services import Services
+from bot.core.config import PROJECT_ROOT, Settings
+from bot.core.timeutil import ManualClock
 from bot.db import Database
 from bot.db.meta import MetaStore
-from bot.runstate import backoff_seconds, begin_run, end_run, record_identify, run_lock
-from bot.services import Services
-from bot.timeutil import ManualClock
 from tests.botprocess import BotProcess
 from tests.conftest import make_settings
 from tests.fakediscord import FakeDiscord

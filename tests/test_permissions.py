@@ -9,9 +9,9 @@ import pytest
 
 from bot.__main__ import main
 from bot.checkins.settings import PAIRING_CHANNEL
-from bot.config import PROJECT_ROOT
-from bot.guild_settings import Kind
-from bot.permissions import BITS, invite_integer, invite_permissions, needs_for, words
+from bot.core.config import PROJECT_ROOT
+from bot.settings.registry import Kind
+from bot.ui.permissions import BITS, invite_integer, invite_permissions, needs_for, words
 from tests.conftest import World
 from tests.strictperms import undeclared_routes
 from tests.test_checkins_buddies import ROUND_DUE, buddy_tick, dms, five_buddies

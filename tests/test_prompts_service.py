@@ -12,13 +12,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.config import PROJECT_ROOT
+from bot.app.services import Services
+from bot.core.config import PROJECT_ROOT
+from bot.core.errors import UserFacingError
+from bot.core.timeutil import ManualClock
 from bot.db.ledger import Occurrence
-from bot.errors import UserFacingError
 from bot.prompts import rotation
 from bot.prompts.service import PromptService
-from bot.services import Services
-from bot.timeutil import ManualClock
 from tests.promptsupport import GUILD, FakeSender, fresh_service, london, subscribe
 
 # ----- library -------------------------------------------------------------------------------

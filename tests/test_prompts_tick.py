@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from bot.app.services import Services
+from bot.core.timeutil import ManualClock
 from bot.prompts.delivery import RecipientClosed, SendingTooFast, TemporaryFailure
-from bot.services import Services
-from bot.timeutil import ManualClock
 from tests.promptsupport import GUILD, FakeSender, crashing_tick, fresh_service, london, subscribe
 
 

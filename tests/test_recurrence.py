@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.recurrence import (
+from bot.core.recurrence import (
     Cadence,
     Recurrence,
     in_quiet_hours,

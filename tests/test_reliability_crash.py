@@ -21,12 +21,12 @@ from typing import Any
 
 import pytest
 
-from bot.config import PROJECT_ROOT, load_settings
+from bot.app.services import Services, build_services
+from bot.core.config import PROJECT_ROOT, load_settings
+from bot.core.timeutil import to_db
 from bot.db import Database
 from bot.db.migrate import apply_migrations
 from bot.feeds.settings import MAX_POSTS_PER_POLL
-from bot.services import Services, build_services
-from bot.timeutil import to_db
 from tests.botprocess import BAD_SIGNS, BotProcess
 from tests.feedbuild import items, rss2
 from tests.feedserver import FeedServer

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.timeutil import ManualClock
+from bot.core.timeutil import ManualClock
 from tests.feedbuild import items, rss2
 from tests.feedserver import FeedServer
 from tests.livebot import Community, LiveBot, live_bot, quiet

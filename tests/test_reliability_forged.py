@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
-from bot.deadline import EXPIRED_BUTTON, EXPIRED_FORM
-from bot.errors import NotInServer, NotModerator, UnknownServer
-from bot.replies import APOLOGY
+from bot.ui.deadline import EXPIRED_BUTTON, EXPIRED_FORM
+from bot.ui.refusals import NotInServer, NotModerator, UnknownServer
+from bot.ui.replies import APOLOGY
 from tests.fakediscord import FakeDiscord
 from tests.fakediscord.interactions import InteractionHandle
 from tests.fakediscord.restbase import EPHEMERAL

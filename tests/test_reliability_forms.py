@@ -18,7 +18,7 @@ import simcord
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.replies import SafeModal
+from bot.ui.replies import SafeModal
 from tests.conftest import World
 from tests.hostile import HYPOTHESIS, Watch, hostile_text
 from tests.requestcheck import RequestChecker

@@ -21,7 +21,7 @@ import pytest_asyncio
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.replies import APOLOGY
+from bot.ui.replies import APOLOGY
 from tests.fakediscord.interactions import InteractionHandle
 from tests.fakediscord.restbase import EPHEMERAL
 from tests.hostile import HYPOTHESIS, hostile_text

@@ -25,7 +25,7 @@ import pytest
 import pytest_asyncio
 
 from bot.db import Database
-from bot.deadline import LATE_FORM
+from bot.ui.deadline import LATE_FORM
 from tests.fakediscord.restbase import EPHEMERAL
 from tests.livebot import Community, LiveBot, LoopbackDiscord, live_bot, quiet
 from tests.sweep import Sent, Sweep, acknowledged

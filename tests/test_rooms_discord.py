@@ -9,7 +9,7 @@ import discord
 import pytest
 import simcord
 
-from bot.errors import UserFacingError
+from bot.core.errors import UserFacingError
 from bot.rooms.settings import DEBRIEF_CHANNEL
 from cogs.room._cog import Rooms
 from tests.conftest import World

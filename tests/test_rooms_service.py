@@ -8,11 +8,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.errors import UserFacingError
+from bot.app.services import Services
+from bot.core.errors import UserFacingError
 from bot.rooms.models import Plan
 from bot.rooms.summary import previous_months
 from bot.rooms.timing import parse_when, reminder_time
-from bot.services import Services
 
 LONDON = "Europe/London"
 QUIET = (time(21, 0), time(8, 0))
@@ -63,7 +63,7 @@ def test_a_reminder_is_never_later_than_asked_nor_in_quiet_hours(
 ) -> None:
     from datetime import timedelta
 
-    from bot.recurrence import in_quiet_hours
+    from bot.core.recurrence import in_quiet_hours
 
     starts = start.replace(tzinfo=UTC)
     now = starts - timedelta(days=3)

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
+from bot.core.timeutil import to_db
 from bot.db.rows import RowMismatch, convert, from_row, from_rows, named
-from bot.timeutil import to_db
 
 WHEN = datetime(2026, 3, 30, 9, 15, tzinfo=UTC)
 

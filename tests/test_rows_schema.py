@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from bot.core.timeutil import to_db
 from bot.db import (
     audit,
     checkin_buddies,
@@ -43,7 +44,6 @@ from bot.db import (
 from bot.db.connection import Database
 from bot.db.migrate import apply_migrations
 from bot.db.rows import from_row
-from bot.timeutil import to_db
 
 WHEN = datetime(2026, 3, 30, 9, 15, tzinfo=UTC)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.config import PROJECT_ROOT
-from bot.safety import CrisisMatcher, Safety, normalise
+from bot.core.config import PROJECT_ROOT
+from bot.core.safety import CrisisMatcher, Safety, normalise
 from tests.conftest import World
 
 DATA = PROJECT_ROOT / "data"

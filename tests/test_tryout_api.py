@@ -23,7 +23,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 import bot.tryout
-from bot.config import PROJECT_ROOT
+from bot.core.config import PROJECT_ROOT
 from bot.db import Database
 from bot.db.migrate import apply_migrations
 from bot.tryout.feed import render_rss

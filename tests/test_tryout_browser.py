@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from bot.config import PROJECT_ROOT
+from bot.core.config import PROJECT_ROOT
 
 WORDS = "In the board meeting they talked about us as if we weren't there."
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"

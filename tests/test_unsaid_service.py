@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import PROJECT_ROOT, Settings
+from bot.app.services import Services
+from bot.core.config import PROJECT_ROOT, Settings
+from bot.core.errors import UserFacingError
+from bot.core.timeutil import ManualClock
 from bot.db.unsaid import UnsaidRepo
-from bot.errors import UserFacingError
-from bot.services import Services
-from bot.timeutil import ManualClock
 from bot.unsaid import anonymity, timing
 from bot.unsaid.content import check_body, clean, has_link, spoiler
 from bot.unsaid.keys import KeyRing, key_file_path, read_key_file, rotate_key_file

@@ -19,11 +19,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.checks import key_file_findings
-from bot.config import Settings
+from bot.app.checks import key_file_findings
+from bot.app.services import Services, build_services
+from bot.core.config import Settings
 from bot.db import Database
 from bot.db.migrate import apply_migrations
-from bot.services import Services, build_services
 from bot.unsaid import anonymity
 from bot.unsaid.keys import EpochKey, KeyRing, key_file_path, locate_key_file, read_key_file
 from tests.conftest import make_settings

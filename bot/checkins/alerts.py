@@ -7,13 +7,13 @@ import re
 from datetime import datetime, time
 
 from bot.checkins.requests import NO_LONGER_OPEN, RequestService
+from bot.core.errors import UserFacingError
+from bot.core.recurrence import in_quiet_hours
+from bot.core.timeutil import Clock
 from bot.db.checkin_requests import RequestRow
 from bot.db.connection import Database
 from bot.db.support_alerts import AlertRepo, AlertRow, QuietHours
-from bot.errors import UserFacingError
-from bot.guild_settings import TIME_PATTERN
-from bot.recurrence import in_quiet_hours
-from bot.timeutil import Clock
+from bot.settings.registry import TIME_PATTERN
 
 # Enough that someone is likely free, few enough that nobody is asked every time.
 MAX_ALERTS = 5

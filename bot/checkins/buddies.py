@@ -11,12 +11,12 @@ from datetime import datetime, time, timedelta
 from bot.checkins.pairing import REPEAT_WINDOW, pair_members
 from bot.checkins.reminders import NOT_CONSENTED
 from bot.checkins.settings import BUDDY_CADENCE, buddy_cadence
+from bot.core.errors import UserFacingError
+from bot.core.recurrence import Recurrence
+from bot.core.timeutil import Clock
 from bot.db.checkins import CheckinRepo
 from bot.db.ledger import Occurrence, OccurrenceLedger
-from bot.errors import UserFacingError
-from bot.guild_settings import GuildSettings
-from bot.recurrence import Recurrence
-from bot.timeutil import Clock
+from bot.settings.registry import GuildSettings
 
 # Keeps only the members still in the server (asked of Discord by the caller).
 Present = Callable[[int, list[int]], Awaitable[list[int]]]

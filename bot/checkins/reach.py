@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from bot.core.timeutil import Clock
 from bot.db.connection import Database
 from bot.db.reach import OpenRequest, ReachRepo
-from bot.timeutil import Clock
 
 # Why check-in DMs (reminders, buddy introductions, request outcomes) are held for a member.
 DMS_CLOSED = "dms_closed"  # Discord error 50007

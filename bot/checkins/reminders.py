@@ -6,12 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.core.errors import UserFacingError
+from bot.core.recurrence import Cadence, Recurrence, local_to_utc
+from bot.core.timeutil import Clock, parse_time
 from bot.db.checkins import CheckinRepo, ReminderRow
 from bot.db.ledger import Occurrence, OccurrenceLedger
-from bot.errors import UserFacingError
-from bot.guild_settings import parse_time
-from bot.recurrence import Cadence, Recurrence, local_to_utc
-from bot.timeutil import Clock
 
 REMINDER_CADENCES: dict[str, Cadence] = {
     "daily": Cadence.DAILY,

@@ -6,11 +6,11 @@ from datetime import timedelta
 
 from bot.checkins.reminders import NOT_CONSENTED
 from bot.checkins.settings import REQUEST_TIMEOUT
+from bot.core.errors import UserFacingError
+from bot.core.timeutil import Clock
 from bot.db.checkin_requests import RequestRow
 from bot.db.checkins import CheckinRepo
-from bot.errors import UserFacingError
-from bot.guild_settings import GuildSettings
-from bot.timeutil import Clock
+from bot.settings.registry import GuildSettings
 
 NOT_AVAILABLE = (
     "Only members who've said they're available to support peers can take requests. "

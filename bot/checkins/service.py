@@ -16,15 +16,15 @@ from bot.checkins.reminders import NOT_CONSENTED, ReminderService
 from bot.checkins.requests import RequestService
 from bot.checkins.settings import MIN_K, SUMMARY_K
 from bot.checkins.summary import summarise
+from bot.core.errors import UserFacingError
+from bot.core.safety import Safety
+from bot.core.text import renders_blank, strip_invisible
+from bot.core.timeutil import Clock
 from bot.db.checkin_weeks import FrozenWeeks, WeekSummary
 from bot.db.checkins import CheckinRepo, MemberRow
 from bot.db.connection import Database
 from bot.db.ledger import OccurrenceLedger
-from bot.errors import UserFacingError
-from bot.guild_settings import GuildSettings
-from bot.safety import Safety
-from bot.text import renders_blank, strip_invisible
-from bot.timeutil import Clock
+from bot.settings.registry import GuildSettings
 
 NOTE_LIMIT = 1000
 RETENTION = timedelta(days=365)

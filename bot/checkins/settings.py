@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.guild_settings import Kind, SettingSpec
-from bot.recurrence import Cadence
+from bot.core.recurrence import Cadence
+from bot.settings.registry import Kind, SettingSpec
 
 BUDDY_CADENCE = "checkin_buddy_cadence"
 PAIRING_CHANNEL = "checkin_pairing_channel"

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.core.timeutil import from_db, to_db
 from bot.db.connection import Database
 from bot.db.rows import from_rows
-from bot.timeutil import from_db, to_db
 
 # --- buddies ------------------------------------------------------------------------------
 UPSERT_BUDDY = """

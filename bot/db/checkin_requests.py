@@ -6,9 +6,9 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.core.timeutil import to_db
 from bot.db.connection import Database
 from bot.db.rows import from_row, from_rows
-from bot.timeutil import to_db
 
 # --- support requests ---------------------------------------------------------------------
 REQUEST_COLUMNS = (

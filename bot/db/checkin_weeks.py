@@ -6,9 +6,9 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from bot.core.timeutil import to_db
 from bot.db.connection import Database
 from bot.db.rows import from_rows
-from bot.timeutil import to_db
 
 SELECT_FROZEN = """
 SELECT week_start, members, checkins, load, energy FROM checkin_frozen_weeks

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from bot.core.timeutil import from_db, to_db
 from bot.db.checkin_buddies import DELETE_BUDDY, BuddyQueries
 from bot.db.checkin_requests import (
     REQUEST_COLUMNS,
@@ -15,7 +16,6 @@ from bot.db.checkin_requests import (
 )
 from bot.db.connection import Database
 from bot.db.rows import from_row, from_rows
-from bot.timeutil import from_db, to_db
 
 # --- consent and availability -------------------------------------------------------------
 SELECT_MEMBER = """

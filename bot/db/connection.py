@@ -12,8 +12,8 @@ from typing import Any, TypeVar
 
 import aiosqlite
 
+from bot.core.errors import ConfigError
 from bot.db.filemodes import private_file, private_folder, tighten_database
-from bot.errors import ConfigError
 
 log = logging.getLogger(__name__)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.core.timeutil import to_db
 from bot.db.connection import Database
 from bot.db.rows import from_rows
-from bot.timeutil import to_db
 
 BLOCK = """
 INSERT INTO feed_delivery_blocks (feed_id, reason, since) VALUES (?, ?, ?)

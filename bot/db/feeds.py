@@ -7,10 +7,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.core.timeutil import to_db
 from bot.db.connection import Database, Transaction
 from bot.db.feeds_outbox import OutboxQueries
 from bot.db.rows import from_row, from_rows
-from bot.timeutil import to_db
 
 FEED_COLUMNS = """
 id, guild_id, channel_id, url, title, interval_minutes, mention_role_id, content_note,

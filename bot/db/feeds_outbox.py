@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.core.timeutil import to_db
 from bot.db.connection import Database
 from bot.db.rows import from_row, from_rows
-from bot.timeutil import to_db
 
 OUTBOX_COLUMNS = """
 id, feed_id, guild_id, channel_id, item_key, nonce, payload, created_at, attempted_at,

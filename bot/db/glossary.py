@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from bot.core.timeutil import to_db
 from bot.db.connection import Database, Transaction
 from bot.db.glossary_contributions import INSERT_REVISION, ContributionQueries
 from bot.db.glossary_search import DELETE_FTS, SELECT_ALIASES, SearchQueries
 from bot.db.rows import convert, from_row, from_rows
-from bot.timeutil import to_db
 
 TERM_COLUMNS = (
     "id, guild_id, slug, name, definition, contested, contested_note, related, sources, origin, "

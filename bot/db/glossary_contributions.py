@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from bot.core.timeutil import to_db
 from bot.db.connection import Database, Transaction
 from bot.db.rows import convert, from_row, from_rows
-from bot.timeutil import to_db
 
 PERSPECTIVE_COLUMNS = """id, term_id, author_id, credit, label, text, status, created_at, reason,
     pending_text, author_tag, author_seal, author_key"""

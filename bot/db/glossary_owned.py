@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from bot.core.timeutil import to_db
 from bot.db.connection import Database, Transaction
 from bot.db.glossary_contributions import PERSPECTIVE_COLUMNS, Perspective
 from bot.db.rows import from_rows
-from bot.timeutil import to_db
 
 OWNER = "(author_id = ? OR author_tag IN ({marks}))"
 SELECT_OWNED = f"""

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from bot.core.timeutil import to_db, utcnow
 from bot.db.connection import Database
-from bot.timeutil import to_db, utcnow
 
 SELECT_GUILD = "SELECT key, value FROM guild_settings WHERE guild_id = ?"
 UPSERT = """

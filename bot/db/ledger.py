@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.core.timeutil import to_db
 from bot.db.connection import Database, Transaction
 from bot.db.rows import from_rows
-from bot.timeutil import to_db
 
 CLAIM = """
 INSERT INTO occurrences (schedule_key, due_at, claimed_at) VALUES (?, ?, ?)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.core.timeutil import to_db
 from bot.db.connection import Database
-from bot.timeutil import to_db
 
 REMEMBER = """
 INSERT INTO member_posts (guild_id, user_id, kind, channel_id, message_id, created_at)

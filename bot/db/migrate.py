@@ -8,8 +8,8 @@ import sqlite3
 from dataclasses import dataclass
 from importlib import resources
 
+from bot.core.timeutil import to_db, utcnow
 from bot.db.connection import Database
-from bot.timeutil import to_db, utcnow
 
 log = logging.getLogger(__name__)
 

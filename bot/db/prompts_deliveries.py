@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.core.timeutil import to_db
 from bot.db.connection import Database, Transaction
 from bot.db.rows import from_row, from_rows
-from bot.timeutil import to_db
 
 DELIVERY_COLUMNS = (
     "d.id, d.guild_id, d.kind, d.source, d.target, d.due_at, d.prompt_id, d.body, d.thread, "

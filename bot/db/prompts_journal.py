@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.core.timeutil import to_db
 from bot.db.connection import Database, Transaction
 from bot.db.rows import from_row, from_rows
-from bot.timeutil import to_db
 
 JOURNAL_COLUMNS = "j.id, j.guild_id, j.user_id, j.prompt_id, j.text, j.created_at, p.text AS prompt"
 INSERT_JOURNAL = """

@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.core.timeutil import from_db, to_db
 from bot.db.connection import Database, Transaction
 from bot.db.rows import from_row, from_rows
-from bot.timeutil import from_db, to_db
 
 PROMPT_COLUMNS = (
     "p.id, p.guild_id, p.key, p.theme, p.text, p.model, p.heavy, p.content_note, p.grounding"

@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from bot.core.timeutil import to_db
 from bot.db.connection import Database, Transaction
 from bot.db.rows import convert, from_row, from_rows
-from bot.timeutil import to_db
 
 SCHEDULE_COLUMNS = (
     "id, guild_id, channel_id, cadence, weekday, at_time, timezone, anchor, theme, thread, "

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.core.timeutil import to_db
 from bot.db.connection import Database
 from bot.db.rows import from_rows
-from bot.timeutil import to_db
 
 PAUSE_DMS = """
 UPDATE checkin_members SET dm_paused = ?1, dm_paused_at = COALESCE(dm_paused_at, ?2)

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from bot.core.timeutil import from_db, to_db
 from bot.db.connection import Database, Transaction
 from bot.db.room_records import INSERT_DEBRIEF, RecordQueries
 from bot.db.rows import from_row, from_rows
-from bot.timeutil import from_db, to_db
 
 CONSENT = "SELECT consented_at FROM room_members WHERE guild_id = ? AND user_id = ?"
 AGREE = """

@@ -24,7 +24,7 @@ from collections.abc import Callable, Collection, Iterable
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from bot.timeutil import from_db
+from bot.core.timeutil import from_db
 
 T = TypeVar("T")
 Convert = Callable[[Any], Any]

@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, time
 
+from bot.core.timeutil import from_db, parse_time, to_db
 from bot.db.connection import Database
 from bot.db.rows import from_row, from_rows
-from bot.guild_settings import parse_time
-from bot.timeutil import from_db, to_db
 
 SELECT_CANDIDATES = """
 SELECT m.user_id, h.quiet_start, h.quiet_end, h.zone, h.last_alerted_at

@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.core.timeutil import to_db
 from bot.db.connection import Database, Transaction
 from bot.db.rows import from_row, from_rows
 from bot.db.unsaid_blocks import BlockQueries
-from bot.timeutil import to_db
 
 ITEM_COLUMNS = """
 i.id, i.public_id, i.guild_id, i.parent_id, i.status, i.body, i.content_note, i.allow_replies,

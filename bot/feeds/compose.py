@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from bot.core.text import clip
 from bot.db.feeds import OutboxEntry
 from bot.feeds.models import FeedItem, Post
 from bot.feeds.questions import QuestionSource
 from bot.feeds.select import make_nonce
 from bot.feeds.text import escape_markdown, escape_within
 from bot.feeds.topics import TopicMatcher, content_note
-from bot.text import clip
 
 
 def as_sentence(reason: str) -> str:

@@ -8,7 +8,7 @@ from bot.db.feed_delivery import FeedDeliveryRepo
 from bot.db.feeds import FeedsRepo
 from bot.feeds.outbox import Poster
 from bot.feeds.text import escape_markdown
-from bot.guild_settings import GuildSettings
+from bot.settings.registry import GuildSettings
 
 log = logging.getLogger(__name__)
 

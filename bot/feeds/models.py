@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from bot.timeutil import from_db, to_db
+from bot.core.timeutil import from_db, to_db
 
 ContentNoteMode = Literal["auto", "always", "never"]
 CONTENT_NOTE_MODES: tuple[ContentNoteMode, ...] = ("auto", "always", "never")

@@ -13,11 +13,11 @@ import asyncio
 import logging
 from typing import Protocol
 
+from bot.core.timeutil import Clock
 from bot.db.feed_delivery import FeedDeliveryRepo
 from bot.db.feeds import FeedsRepo
 from bot.db.feeds_outbox import OutboxRow
 from bot.feeds.models import Post
-from bot.timeutil import Clock
 
 log = logging.getLogger(__name__)
 

@@ -19,9 +19,9 @@ from urllib.parse import parse_qsl, urlencode
 import feedparser
 import yarl
 
+from bot.core.text import clip
 from bot.feeds.models import FeedItem, ParsedFeed
 from bot.feeds.text import HtmlImage, html_to_text, pick_html_image, plain_text, safe_http_url
-from bot.text import clip
 
 SUMMARY_LIMIT = 500
 TITLE_LIMIT = 256

@@ -7,6 +7,7 @@ import logging
 import random
 from datetime import datetime, timedelta
 
+from bot.core.timeutil import Clock
 from bot.db.feeds import FeedRow, FeedsRepo
 from bot.feeds.compose import PostComposer, as_sentence
 from bot.feeds.fetch import FeedFetcher, FetchError, FetchResult
@@ -18,8 +19,7 @@ from bot.feeds.select import oldest_first, passes_filters
 from bot.feeds.settings import CHANGED_IDS_CAP, FAILURE_NOTICE_AFTER, MAX_POSTS_PER_POLL
 from bot.feeds.text import escape_markdown
 from bot.feeds.worker import ParserPool
-from bot.guild_settings import GuildSettings
-from bot.timeutil import Clock
+from bot.settings.registry import GuildSettings
 
 log = logging.getLogger(__name__)
 

@@ -6,11 +6,11 @@ import hashlib
 import re
 from collections.abc import Sequence
 
-from bot.errors import UserFacingError
+from bot.core.errors import UserFacingError
+from bot.core.safety import normalise
+from bot.core.text import clip, renders_blank, strip_invisible
 from bot.feeds.models import FeedItem
 from bot.feeds.text import safe_http_url
-from bot.safety import normalise
-from bot.text import clip, renders_blank, strip_invisible
 
 NONCE_PREFIX = "af"
 NONCE_LENGTH = 24  # Discord accepts nonces of at most 25 characters

@@ -11,11 +11,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from importlib import metadata
 
-from bot.config import Settings
+from bot.core.config import Settings
+from bot.core.errors import UserFacingError
+from bot.core.text import clip
+from bot.core.timeutil import Clock
 from bot.db import Database
 from bot.db.feed_delivery import FeedDeliveryRepo
 from bot.db.feeds import FeedRow, FeedsRepo, NewFeed
-from bot.errors import UserFacingError
 from bot.feeds.compose import PostComposer, as_sentence
 from bot.feeds.delivery import tell_moderators
 from bot.feeds.fetch import FeedFetcher, FetchError, FetchPolicy, FetchResult, user_agent
@@ -30,9 +32,7 @@ from bot.feeds.select import clean_feed_url, oldest_first, passes_filters
 from bot.feeds.settings import FAILURE_NOTICE_AFTER
 from bot.feeds.topics import TopicMatcher
 from bot.feeds.worker import ParserPool
-from bot.guild_settings import GuildSettings
-from bot.text import clip
-from bot.timeutil import Clock
+from bot.settings.registry import GuildSettings
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.guild_settings import Kind, SettingSpec
+from bot.settings.registry import Kind, SettingSpec
 
 FAILURE_NOTICE_AFTER = "feeds_failure_notice_after"
 MAX_POSTS_PER_POLL = "feeds_max_posts_per_poll"

@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 
 import yarl
 
-from bot.text import clip, strip_invisible
+from bot.core.text import clip, strip_invisible
 
 # Content of these elements is never text a reader should see.
 SKIPPED = frozenset(

@@ -7,7 +7,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.safety import normalise
+from bot.core.safety import normalise
 
 
 @dataclass(frozen=True, slots=True)

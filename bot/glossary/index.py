@@ -6,8 +6,8 @@ import difflib
 from bisect import bisect_left
 from dataclasses import dataclass
 
+from bot.core.text import fold
 from bot.db.glossary import NameEntry
-from bot.text import fold
 
 MAX_CHOICES = 25
 

@@ -6,10 +6,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from bot.core.errors import UserFacingError
+from bot.core.text import MENTION, fold, has_control_characters, renders_blank, strip_invisible
 from bot.db.glossary import Source, Term
 from bot.db.glossary_contributions import Perspective
-from bot.errors import UserFacingError
-from bot.text import MENTION, fold, has_control_characters, renders_blank, strip_invisible
 
 NAME_MAX = 80
 DEFINITION_MAX = 1000

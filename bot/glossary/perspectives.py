@@ -6,14 +6,14 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
+from bot.core.errors import UserFacingError
+from bot.core.timeutil import Clock
 from bot.db.connection import Database, Transaction
 from bot.db.glossary import GlossaryRepo, Term
 from bot.db.glossary_contributions import Perspective
 from bot.db.glossary_owned import OwnedPerspectivesRepo, OwnedSuggestion
-from bot.errors import UserFacingError
 from bot.glossary.authors import AuthorKeys
 from bot.glossary.model import PERSPECTIVE_MAX, clean
-from bot.timeutil import Clock
 
 NOT_YOURS = (
     "Only the member who wrote this can change it, so nothing was changed. "

@@ -11,11 +11,13 @@ import secrets
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from bot.core.errors import UserFacingError
+from bot.core.text import fold
+from bot.core.timeutil import Clock
 from bot.db.connection import Database, Transaction
 from bot.db.glossary import GlossaryRepo, Source, Term
 from bot.db.glossary_contributions import Perspective, Revision, Suggestion
 from bot.db.glossary_search import SearchHit
-from bot.errors import UserFacingError
 from bot.glossary.authors import AuthorKeys
 from bot.glossary.index import Choice, NameIndex
 from bot.glossary.model import (
@@ -33,8 +35,6 @@ from bot.glossary.model import (
 )
 from bot.glossary.perspectives import PerspectiveOwnership
 from bot.glossary.shipped import ShippedGlossary, ShippedTerm, load_shipped
-from bot.text import fold
-from bot.timeutil import Clock
 from bot.unsaid.keys import EpochKey, KeyRing
 
 log = logging.getLogger(__name__)

@@ -1,6 +1,6 @@
 """The glossary's per-server settings."""
 
-from bot.guild_settings import Kind, SettingSpec
+from bot.settings.registry import Kind, SettingSpec
 
 GLOSSARY_SETTINGS = [
     SettingSpec(

@@ -7,9 +7,10 @@ import re
 import tomllib
 from typing import Any
 
+from bot.core.errors import UserFacingError
+from bot.core.text import clip
 from bot.db.glossary import Source, Term
 from bot.db.glossary_contributions import Perspective
-from bot.errors import UserFacingError
 from bot.glossary.model import (
     DEFINITION_MAX,
     NAME_MAX,
@@ -21,7 +22,6 @@ from bot.glossary.model import (
     clean_name,
 )
 from bot.glossary.shipped import ShippedTerm
-from bot.text import clip
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 # Slugs are what autocomplete offers as values (at most 100 characters there); the ones

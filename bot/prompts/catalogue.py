@@ -6,11 +6,11 @@ import asyncio
 import logging
 from collections.abc import Sequence
 
+from bot.core.errors import UserFacingError
+from bot.core.timeutil import Clock
 from bot.db.prompts import PromptsRepo
 from bot.db.prompts_library import Prompt
-from bot.errors import UserFacingError
 from bot.prompts.library import Library
-from bot.timeutil import Clock
 
 log = logging.getLogger(__name__)
 

@@ -15,6 +15,9 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
+from bot.core.recurrence import in_quiet_hours, quiet_hours_end
+from bot.core.text import clip
+from bot.core.timeutil import Clock
 from bot.db.ledger import Occurrence, OccurrenceLedger
 from bot.db.prompts import PromptsRepo
 from bot.db.prompts_deliveries import Delivery
@@ -29,9 +32,6 @@ from bot.prompts.delivery import (
     TemporaryFailure,
 )
 from bot.prompts.pacing import Pacer
-from bot.recurrence import in_quiet_hours, quiet_hours_end
-from bot.text import clip
-from bot.timeutil import Clock
 
 log = logging.getLogger(__name__)
 

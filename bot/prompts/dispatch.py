@@ -16,21 +16,21 @@ import random
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
+from bot.core.recurrence import Cadence, Recurrence, quiet_hours_end
+from bot.core.timeutil import Clock, parse_time, to_db
 from bot.db.connection import Transaction
 from bot.db.ledger import Occurrence, OccurrenceLedger
 from bot.db.prompts import PromptsRepo
 from bot.db.prompts_deliveries import NewDelivery
 from bot.db.prompts_library import Prompt
 from bot.db.prompts_schedules import Schedule, Subscription
-from bot.guild_settings import GuildSettings, parse_time
 from bot.prompts import rotation
 from bot.prompts.catalogue import Catalogue
 from bot.prompts.courier import Courier, GuildTiming, TickReport
 from bot.prompts.delivery import Sender
 from bot.prompts.pacing import Pacer
 from bot.prompts.settings import GRACE_KEY
-from bot.recurrence import Cadence, Recurrence, quiet_hours_end
-from bot.timeutil import Clock, to_db
+from bot.settings.registry import GuildSettings
 
 log = logging.getLogger(__name__)
 

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+from bot.core.errors import UserFacingError
+from bot.core.timeutil import Clock
 from bot.db.connection import Database
 from bot.db.prompts import PromptsRepo
 from bot.db.prompts_journal import Suggestion
 from bot.db.prompts_library import Prompt
-from bot.errors import UserFacingError
 from bot.prompts.catalogue import Catalogue
 from bot.prompts.library import DEFAULT_GROUNDING, GROUNDING_MAX, NOTE_MAX, TEXT_MAX
 from bot.prompts.rules import clean_text
-from bot.timeutil import Clock
 
 
 class LibraryEditor:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.errors import UserFacingError
+from bot.core.errors import UserFacingError
 
 TEXT_MAX = 300
 NOTE_MAX = 120

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.core.timeutil import to_db
 from bot.db.prompts import PromptsRepo
 from bot.prompts.catalogue import Catalogue
-from bot.timeutil import to_db
 
 
 def member_scopes(guild_id: int, user_id: int) -> list[str]:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.errors import UserFacingError
-from bot.guild_settings import TIME_PATTERN, parse_time, parse_timezone
-from bot.recurrence import Cadence, Recurrence, parse_weekday
-from bot.text import MENTION, renders_blank, strip_invisible
+from bot.core.errors import UserFacingError
+from bot.core.recurrence import Cadence, Recurrence, parse_weekday
+from bot.core.text import MENTION, renders_blank, strip_invisible
+from bot.core.timeutil import parse_time
+from bot.settings.registry import TIME_PATTERN, parse_timezone
 
 MEMBER_CADENCES = ("daily", "weekdays", "weekly", "fortnightly")
 CHANNEL_CADENCES = (*MEMBER_CADENCES, "monthly")

@@ -9,6 +9,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from bot.core.errors import UserFacingError
+from bot.core.recurrence import quiet_hours_end
+from bot.core.timeutil import Clock
 from bot.db.connection import Database
 from bot.db.ledger import OccurrenceLedger
 from bot.db.prompts import PromptsRepo
@@ -16,8 +19,6 @@ from bot.db.prompts_deliveries import Delivery, NewDelivery
 from bot.db.prompts_journal import JournalEntry, Suggestion
 from bot.db.prompts_library import Prompt
 from bot.db.prompts_schedules import Schedule, Subscription
-from bot.errors import UserFacingError
-from bot.guild_settings import GuildSettings
 from bot.prompts.catalogue import Catalogue
 from bot.prompts.delivery import Sender
 from bot.prompts.dispatch import Dispatcher, TickReport, nonce_for
@@ -37,8 +38,7 @@ from bot.prompts.pacing import DEFAULT_RATE, Pacer
 from bot.prompts.records import export_member, member_scopes
 from bot.prompts.rules import CHANNEL_CADENCES, build_rule, clean_text
 from bot.prompts.shares import PromptShares
-from bot.recurrence import quiet_hours_end
-from bot.timeutil import Clock
+from bot.settings.registry import GuildSettings
 
 log = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """The prompts feature's per-server settings."""
 
-from bot.guild_settings import Kind, SettingSpec
+from bot.settings.registry import Kind, SettingSpec
 
 GRACE_KEY = "prompts_grace_minutes"
 REVIEW_KEY = "prompts_review_channel"

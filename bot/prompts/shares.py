@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from bot.core.errors import UserFacingError
+from bot.core.timeutil import Clock, to_db
 from bot.db.connection import Database
 from bot.db.prompt_shares import PromptShare, PromptSharesRepo
-from bot.errors import UserFacingError
-from bot.timeutil import Clock, to_db
 
 NOT_YOURS = "Only the person who shared this can delete it."
 GONE = "That share has already been deleted."

@@ -6,8 +6,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.errors import UserFacingError
-from bot.text import strip_invisible
+from bot.core.errors import UserFacingError
+from bot.core.text import strip_invisible
 
 WHAT_MAX = 200
 REFLECTION_MAX = 1000

@@ -14,11 +14,11 @@ from datetime import time, timedelta
 from pathlib import Path
 from typing import Any
 
+from bot.core.errors import UserFacingError
+from bot.core.timeutil import Clock, parse_time, to_db
 from bot.db.connection import Database
 from bot.db.room_records import Debrief, Impact
 from bot.db.rooms import Meeting, RoomRepo
-from bot.errors import UserFacingError
-from bot.guild_settings import GuildSettings, parse_time
 from bot.rooms.models import (
     IMPACT_KINDS,
     PEER_WORDS_MAX,
@@ -32,7 +32,7 @@ from bot.rooms.models import (
 from bot.rooms.settings import ROOMS_ENABLED
 from bot.rooms.summary import RoomSummary
 from bot.rooms.timing import month_of, parse_when, reminder_time
-from bot.timeutil import Clock, to_db
+from bot.settings.registry import GuildSettings
 
 NOT_CONSENTED = "Please agree to what /room keeps first: `/room prepare` shows it."
 TURNED_OFF = "Moderators have turned /room off in this server."

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from bot.core.timeutil import Clock
 from bot.db.rooms import MonthFigures, RoomRepo
-from bot.timeutil import Clock
 
 # The same floor as check-ins: below five people, counts start to describe individuals.
 MIN_K = 5

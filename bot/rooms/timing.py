@@ -6,9 +6,9 @@ import re
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.errors import UserFacingError
-from bot.recurrence import WEEKDAY_NAMES, in_quiet_hours, local_to_utc
-from bot.text import clip
+from bot.core.errors import UserFacingError
+from bot.core.recurrence import WEEKDAY_NAMES, in_quiet_hours, local_to_utc
+from bot.core.text import clip
 
 TIME = r"(?P<hour>[01]?\d|2[0-3])[:.](?P<minute>[0-5]\d)"
 ISO = re.compile(rf"^(?P<day>\d{{4}}-\d{{2}}-\d{{2}})[ T]+{TIME}$")

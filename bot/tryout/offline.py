@@ -11,8 +11,8 @@ import ipaddress
 
 import simcord
 
+from bot.app.services import Services
 from bot.feeds.netguard import AddressGuard, AddressRefused, IPAddress
-from bot.services import Services
 from bot.tryout.pending import ParkedFetcher
 
 ELSEWHERE = (

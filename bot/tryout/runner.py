@@ -17,13 +17,13 @@ from pathlib import Path
 
 from aiohttp import web
 
-from bot.config import Settings, load_settings
+from bot.app.runstate import run_lock
+from bot.core.config import Settings, load_settings
+from bot.core.errors import ConfigError
+from bot.core.logs import configure_logging
 from bot.db import Database
 from bot.db.meta import MetaStore
 from bot.db.migrate import apply_migrations
-from bot.errors import ConfigError
-from bot.logs import configure_logging
-from bot.runstate import run_lock
 from bot.tryout.web import build_app
 from bot.tryout.world import EPOCH_KEY, DemoWorld
 

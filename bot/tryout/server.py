@@ -13,9 +13,9 @@ import discord
 import simcord
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot.app.services import Services
 from bot.checkins.settings import SUPPORT_CHANNEL
 from bot.prompts.settings import REVIEW_KEY as PROMPTS_REVIEW
-from bot.services import Services
 from bot.tryout.feed import FEED_PATH
 from bot.tryout.plan import CHANNELS, PEOPLE, SERVER_NAME, Person
 

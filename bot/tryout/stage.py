@@ -13,8 +13,8 @@ from typing import Any
 import simcord
 from simcord.backend.access import channel_accessible
 
-from bot.client import Alongside
-from bot.services import Services
+from bot.app.client import Alongside
+from bot.app.services import Services
 from bot.tryout.feed import DemoFeed
 from bot.tryout.plan import Person
 from bot.tryout.wire import DemoError

@@ -18,12 +18,12 @@ from typing import Any
 import simcord
 from simcord.results import ResponseMessage
 
-from bot.client import Alongside
-from bot.config import Settings
+from bot.app.client import Alongside
+from bot.app.services import Services, build_services
+from bot.core.config import Settings
+from bot.core.timeutil import ManualClock
 from bot.db import Database
 from bot.db.meta import MetaStore
-from bot.services import Services, build_services
-from bot.timeutil import ManualClock
 from bot.tryout.feed import DemoFeed
 from bot.tryout.inputs import find_leaf, modal_values, option_values, resolve_entity
 from bot.tryout.offline import keep_feeds_offline

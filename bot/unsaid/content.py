@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from bot.errors import UserFacingError
-from bot.text import as_hidden_words, renders_blank, strip_invisible
+from bot.core.errors import UserFacingError
+from bot.core.text import as_hidden_words, renders_blank, strip_invisible
 
 MAX_BODY = 4000
 MAX_NOTE = 200

@@ -6,7 +6,7 @@ import math
 from collections import OrderedDict
 from datetime import datetime, timedelta
 
-from bot.errors import UserFacingError
+from bot.core.errors import UserFacingError
 
 FREE_MISSES = 5
 COOLDOWN = timedelta(minutes=15)

@@ -11,8 +11,8 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.config import Settings
-from bot.errors import ConfigError
+from bot.core.config import Settings
+from bot.core.errors import ConfigError
 
 log = logging.getLogger(__name__)
 

@@ -7,13 +7,13 @@ import random
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 
+from bot.core.errors import UserFacingError
+from bot.core.safety import CrisisMatcher
+from bot.core.timeutil import Clock
 from bot.db.ledger import Occurrence, OccurrenceLedger
 from bot.db.unsaid import NewItem, UnsaidItem, UnsaidRepo, Waiting
-from bot.erasures import Erasures
-from bot.errors import UserFacingError
-from bot.guild_settings import GuildSettings
-from bot.safety import CrisisMatcher
-from bot.timeutil import Clock
+from bot.privacy.erasures import Erasures
+from bot.settings.registry import GuildSettings
 from bot.unsaid import anonymity, content, timing
 from bot.unsaid.guesses import GuessGuard
 from bot.unsaid.keys import KeyRing

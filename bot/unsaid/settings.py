@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.guild_settings import Kind, SettingSpec
+from bot.settings.registry import Kind, SettingSpec
 
 UNSAID_SETTINGS = (
     SettingSpec(

@@ -1,6 +1,6 @@
 """Peer check-ins: consent, private logs and charts, reminders, buddies and support requests."""
 
-from bot.client import Alongside
+from bot.app.client import Alongside
 from cogs.checkin._cog import Checkins
 
 

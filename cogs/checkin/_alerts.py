@@ -8,8 +8,8 @@ from typing import Any
 
 import discord
 
+from bot.app.client import Alongside
 from bot.checkins.alerts import MAX_ALERTS
-from bot.client import Alongside
 from bot.db.checkin_requests import RequestRow
 from cogs.checkin import _text as text
 from cogs.checkin._common import edit_post, guild_name, send_dm

@@ -5,8 +5,8 @@ from __future__ import annotations
 import discord
 from discord import app_commands
 
-from bot.errors import UserFacingError
-from bot.replies import send_private
+from bot.core.errors import UserFacingError
+from bot.ui.replies import send_private
 from cogs.checkin._common import checkins_of, guild_id_of
 from cogs.checkin._views import gate
 

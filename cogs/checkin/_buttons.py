@@ -6,9 +6,9 @@ from typing import Any
 
 import discord
 
-from bot.components import ID_PATTERN, ButtonSpec, Guarded
-from bot.errors import UnknownServer
-from bot.membership import ensure_member_here
+from bot.ui.components import ID_PATTERN, ButtonSpec, Guarded
+from bot.ui.membership import ensure_member_here
+from bot.ui.refusals import UnknownServer
 from cogs.checkin import _text as text
 from cogs.checkin._common import checkins_of
 from cogs.checkin._modals import open_log_form

@@ -8,7 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.client import Alongside
+from bot.app.client import Alongside
 from cogs.checkin._alerts import Alerter, MembershipCheck
 from cogs.checkin._buddies import BuddiesGroup
 from cogs.checkin._buttons import LogButton, SkipButton
@@ -37,7 +37,7 @@ class Checkins(commands.Cog):
     def __init__(self, bot: Alongside, still_member: MembershipCheck | None = None) -> None:
         self.bot = bot
         # Who is still in a server before a request DM goes to them, and before a DM's button
-        # can take a request: by default the bot's REST membership check (bot/membership.py).
+        # can take a request: by default the bot's REST membership check (bot/ui/membership.py).
 
         async def through_membership(guild_id: int, user_id: int) -> bool:
             return await is_still_member(bot, guild_id, user_id)

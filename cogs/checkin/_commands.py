@@ -12,11 +12,11 @@ from discord import app_commands
 
 from bot.checkins.alerts import parse_quiet_hours
 from bot.checkins.chart import describe, render_chart
-from bot.errors import UserFacingError
-from bot.guild_settings import TIME_PATTERN, parse_timezone, suggest_timezones
-from bot.recurrence import WEEKDAY_NAMES
-from bot.replies import send_private
-from bot.text import clip
+from bot.core.errors import UserFacingError
+from bot.core.recurrence import WEEKDAY_NAMES
+from bot.core.text import clip
+from bot.settings.registry import TIME_PATTERN, parse_timezone, suggest_timezones
+from bot.ui.replies import send_private
 from cogs.checkin import _text as text
 from cogs.checkin._common import bot_of, checkins_of, edit_post, guild_id_of
 from cogs.checkin._modals import open_log_form

@@ -7,10 +7,10 @@ from typing import Any, cast
 
 import discord
 
+from bot.app.client import Alongside
 from bot.checkins import CheckinService
-from bot.client import Alongside
-from bot.errors import NotInServer
-from bot.replies import NO_PINGS
+from bot.ui.refusals import NotInServer
+from bot.ui.replies import NO_PINGS
 
 log = logging.getLogger(__name__)
 

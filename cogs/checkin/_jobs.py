@@ -11,12 +11,12 @@ import logging
 
 import discord
 
+from bot.app.client import Alongside
 from bot.checkins.buddies import Introduction
 from bot.checkins.settings import PAIRING_CHANNEL
-from bot.client import Alongside
-from bot.permissions import missing_in, needs_for, no_private_threads
-from bot.replies import NO_PINGS
-from bot.scheduler import Scheduler
+from bot.core.scheduler import Scheduler
+from bot.ui.permissions import missing_in, needs_for, no_private_threads
+from bot.ui.replies import NO_PINGS
 from cogs.checkin import _text as text
 from cogs.checkin._alerts import alerter_of
 from cogs.checkin._buttons import reminder_view

@@ -7,6 +7,7 @@ from typing import Any, Literal
 import discord
 from discord import app_commands
 
+from bot.app.client import Alongside
 from bot.checkins.settings import (
     BUDDY_CADENCE,
     PAIRING_CHANNEL,
@@ -15,14 +16,13 @@ from bot.checkins.settings import (
     SUPPORT_CHANNEL,
     buddy_cadence,
 )
-from bot.client import Alongside
+from bot.core.errors import UserFacingError
 from bot.db.checkin_weeks import WeekSummary
-from bot.errors import UserFacingError
-from bot.guild_settings import format_value
-from bot.moderation import ModeratorGroup
-from bot.paging import chunk_lines, send_pages
-from bot.permissions import no_private_threads
-from bot.replies import send_private
+from bot.settings.registry import format_value
+from bot.ui.moderation import ModeratorGroup
+from bot.ui.paging import chunk_lines, send_pages
+from bot.ui.permissions import no_private_threads
+from bot.ui.replies import send_private
 from cogs.checkin._common import guild_id_of
 
 HIDDEN = "–"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import discord
 
+from bot.app.client import Alongside
 from bot.checkins.service import NOTE_LIMIT, Logged
-from bot.client import Alongside
-from bot.membership import ensure_member_here
-from bot.replies import SafeModal, send_private
+from bot.ui.membership import ensure_member_here
+from bot.ui.replies import SafeModal, send_private
 from cogs.checkin import _text as text
 from cogs.checkin._common import bot_of, checkins_of
 from cogs.checkin._requests import support_channel

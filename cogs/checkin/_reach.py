@@ -13,10 +13,10 @@ from typing import Any
 
 import discord
 
+from bot.app.client import Alongside
 from bot.checkins.reach import DMS_CLOSED, LEFT, NO_MUTUAL_SERVER
-from bot.client import Alongside
-from bot.membership import unreachable_reason
-from bot.replies import NO_PINGS
+from bot.ui.membership import unreachable_reason
+from bot.ui.replies import NO_PINGS
 from cogs.checkin import _text as text
 from cogs.checkin._common import edit_post
 

@@ -6,14 +6,14 @@ from typing import Any
 
 import discord
 
+from bot.app.client import Alongside
 from bot.checkins.reach import LEFT
 from bot.checkins.settings import REQUEST_TIMEOUT, SUPPORT_CHANNEL
-from bot.client import Alongside
-from bot.components import ID_PATTERN, ButtonSpec, Guarded
+from bot.core.errors import UserFacingError
 from bot.db.checkin_requests import RequestRow
-from bot.errors import UserFacingError
-from bot.membership import ensure_member_here
-from bot.replies import NO_PINGS, send_private
+from bot.ui.components import ID_PATTERN, ButtonSpec, Guarded
+from bot.ui.membership import ensure_member_here
+from bot.ui.replies import NO_PINGS, send_private
 from cogs.checkin import _text as text
 from cogs.checkin._alerts import alerter_of
 from cogs.checkin._common import (

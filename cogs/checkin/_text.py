@@ -6,7 +6,7 @@ import discord
 
 from bot.checkins.reminders import REMINDER_CADENCES
 from bot.checkins.service import RETENTION_TEXT
-from bot.recurrence import WEEKDAY_NAMES
+from bot.core.recurrence import WEEKDAY_NAMES
 
 COLOUR = 0x5B8A72
 

@@ -8,8 +8,8 @@ from typing import Any
 import discord
 
 from bot.checkins.settings import MIN_K, REQUEST_TIMEOUT, SUMMARY_K
-from bot.membership import ensure_member_here
-from bot.replies import SafeView, send_private
+from bot.ui.membership import ensure_member_here
+from bot.ui.replies import SafeView, send_private
 from cogs.checkin import _text as text
 from cogs.checkin._common import bot_of, checkins_of, delete_post
 from cogs.checkin._requests import post_request, support_channel

@@ -1,6 +1,6 @@
 """Blog feeds: moderators' `/mod feeds` commands and the job that posts new pieces."""
 
-from bot.client import Alongside
+from bot.app.client import Alongside
 from cogs.feeds._cog import Feeds
 
 

@@ -10,17 +10,18 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.client import Alongside
+from bot.app.client import Alongside
+from bot.core.errors import UserFacingError
+from bot.core.scheduler import Scheduler
+from bot.core.text import as_words, as_words_within, clip, fold
 from bot.db.feeds import FeedRow
-from bot.errors import NotInServer, UserFacingError
 from bot.feeds.select import parse_words
 from bot.feeds.service import FeedHealth
-from bot.moderation import ModeratorGroup
-from bot.paging import chunk_lines, send_pages
-from bot.permissions import missing_in, needs_for
-from bot.replies import send_private
-from bot.scheduler import Scheduler
-from bot.text import as_words, as_words_within, clip, fold
+from bot.ui.moderation import ModeratorGroup
+from bot.ui.paging import chunk_lines, send_pages
+from bot.ui.permissions import missing_in, needs_for
+from bot.ui.refusals import NotInServer
+from bot.ui.replies import send_private
 from cogs.feeds._render import DiscordPoster, render_post, unpingable
 
 log = logging.getLogger(__name__)

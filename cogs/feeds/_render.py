@@ -7,11 +7,11 @@ from typing import Literal
 
 import discord
 
-from bot.client import Alongside
+from bot.app.client import Alongside
 from bot.feeds.models import Post
 from bot.feeds.outbox import PostError
-from bot.permissions import missing_in, needs_for
-from bot.replies import NO_PINGS
+from bot.ui.permissions import missing_in, needs_for
+from bot.ui.replies import NO_PINGS
 
 log = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """The shared glossary: `/glossary` for members, `/mod glossary` for moderators."""
 
-from bot.client import Alongside
+from bot.app.client import Alongside
 from cogs.glossary._cog import Glossary
 
 

@@ -7,7 +7,7 @@ from typing import Any, cast
 import discord
 from discord import app_commands
 
-from bot.client import Alongside
+from bot.app.client import Alongside
 
 
 async def term_choices(

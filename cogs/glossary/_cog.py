@@ -9,13 +9,13 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.client import Alongside
-from bot.deadline import answer_publicly
-from bot.errors import NotInServer
+from bot.app.client import Alongside
+from bot.core.text import clip
 from bot.glossary.service import SEARCH_POOL
-from bot.paging import chunk_lines, send_pages
-from bot.replies import SafeView, send_private
-from bot.text import clip
+from bot.ui.deadline import answer_publicly
+from bot.ui.paging import chunk_lines, send_pages
+from bot.ui.refusals import NotInServer
+from bot.ui.replies import SafeView, send_private
 from cogs.glossary._choices import term_choices
 from cogs.glossary._mine import MINE_ITEMS, show_mine
 from cogs.glossary._mod import GlossaryAdmin

@@ -7,9 +7,9 @@ from typing import Any
 
 import discord
 
+from bot.app.interactions import bot_of, guild_of, tell_member
 from bot.db.glossary_reviews import ReviewPosts
-from bot.interactions import bot_of, guild_of, tell_member
-from bot.replies import send_private
+from bot.ui.replies import send_private
 from cogs.glossary._render import decided
 
 log = logging.getLogger(__name__)

@@ -8,15 +8,15 @@ from typing import Any
 
 import discord
 
-from bot.components import ID_PATTERN, ButtonSpec, Guarded
+from bot.app.interactions import bot_of, guild_of
+from bot.core.errors import UserFacingError
+from bot.core.text import clip
 from bot.db.glossary_contributions import Perspective
 from bot.db.glossary_owned import OwnedSuggestion
-from bot.errors import UserFacingError
 from bot.glossary.model import PERSPECTIVE_MAX
 from bot.glossary.perspectives import NOT_YOURS
-from bot.interactions import bot_of, guild_of
-from bot.replies import SafeModal, SafeView, defer_privately, send_private
-from bot.text import clip
+from bot.ui.components import ID_PATTERN, ButtonSpec, Guarded
+from bot.ui.replies import SafeModal, SafeView, defer_privately, send_private
 from cogs.glossary._modals import SAVED_NOT_POSTED
 from cogs.glossary._render import COLOUR, edit_embed, perspective_embed, quoted
 from cogs.glossary._views import post_for_review

@@ -8,15 +8,15 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from bot.client import Alongside
-from bot.errors import UserFacingError
+from bot.app.client import Alongside
+from bot.app.interactions import guild_of
+from bot.core.errors import UserFacingError
 from bot.glossary.model import TermFields
 from bot.glossary.transfer import parse_import, to_toml
-from bot.interactions import guild_of
-from bot.moderation import ModeratorGroup
-from bot.paging import chunk_lines, send_pages
-from bot.replies import send_private
-from bot.views import ConfirmView
+from bot.ui.moderation import ModeratorGroup
+from bot.ui.paging import chunk_lines, send_pages
+from bot.ui.replies import send_private
+from bot.ui.views import ConfirmView
 from cogs.glossary._choices import term_choices
 from cogs.glossary._modals import EditTermModal
 from cogs.glossary._remove import perspectives_pages

@@ -8,10 +8,9 @@ from typing import Any, cast
 
 import discord
 
-from bot.client import Alongside
+from bot.app.client import Alongside
 from bot.db.glossary import Term
 from bot.db.glossary_contributions import Suggestion
-from bot.errors import NotInServer
 from bot.glossary.model import (
     DEFINITION_MAX,
     NAME_MAX,
@@ -22,8 +21,9 @@ from bot.glossary.model import (
     fields_from_snapshot,
     snapshot,
 )
-from bot.moderation import ensure_moderator
-from bot.replies import SafeModal, defer_privately, send_private
+from bot.ui.moderation import ensure_moderator
+from bot.ui.refusals import NotInServer
+from bot.ui.replies import SafeModal, defer_privately, send_private
 from cogs.glossary._decided import approve, reject
 from cogs.glossary._render import perspective_embed, suggestion_embed
 

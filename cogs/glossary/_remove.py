@@ -6,14 +6,14 @@ from typing import Any
 
 import discord
 
-from bot.components import ID_PATTERN, ButtonSpec, ModeratorOnly
+from bot.app.interactions import bot_of, guild_of, tell_member
+from bot.core.errors import UserFacingError
+from bot.core.text import clip
 from bot.db.glossary import Term
 from bot.db.glossary_contributions import Perspective
-from bot.errors import UserFacingError
-from bot.interactions import bot_of, guild_of, tell_member
-from bot.moderation import ensure_moderator
-from bot.replies import SafeModal, send_private
-from bot.text import clip
+from bot.ui.components import ID_PATTERN, ButtonSpec, ModeratorOnly
+from bot.ui.moderation import ensure_moderator
+from bot.ui.replies import SafeModal, send_private
 from cogs.glossary._render import COLOUR, credited, quoted
 
 Button = discord.ui.Button[Any]

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import discord
 
+from bot.core.text import as_words, as_words_within, clip
 from bot.db.glossary import Term
 from bot.db.glossary_contributions import Perspective, Revision, Suggestion
 from bot.db.glossary_search import SearchHit
 from bot.glossary.model import TermEntry
-from bot.text import as_words, as_words_within, clip
 
 COLOUR = 0x5B8A72
 PAGE_BUDGET = 4500  # characters of perspectives per page, well inside an embed's 6,000

@@ -9,13 +9,13 @@ from typing import Any
 
 import discord
 
-from bot.client import Alongside
-from bot.components import ID_PATTERN, ButtonSpec, Guarded, ModeratorOnly
+from bot.app.client import Alongside
+from bot.app.interactions import bot_of, guild_of
+from bot.core.errors import UserFacingError
 from bot.db.glossary_reviews import ReviewPosts
-from bot.errors import UserFacingError
 from bot.glossary.model import TermEntry
-from bot.interactions import bot_of, guild_of
-from bot.replies import SafeView, send_private
+from bot.ui.components import ID_PATTERN, ButtonSpec, Guarded, ModeratorOnly
+from bot.ui.replies import SafeView, send_private
 from cogs.glossary._decided import approve
 from cogs.glossary._modals import EditSuggestionModal, RejectModal
 from cogs.glossary._render import entry_pages

@@ -1,6 +1,6 @@
 """Moderator tools shared by every feature: settings, status and the audit log."""
 
-from bot.client import Alongside
+from bot.app.client import Alongside
 from cogs.mod._cog import ModTools
 
 

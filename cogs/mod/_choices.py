@@ -5,9 +5,9 @@ from __future__ import annotations
 import discord
 from discord import app_commands
 
-from bot.errors import UserFacingError
-from bot.guild_settings import Kind, SettingSpec, parse_value, suggest_timezones
-from bot.text import clip
+from bot.core.errors import UserFacingError
+from bot.core.text import clip
+from bot.settings.registry import Kind, SettingSpec, parse_value, suggest_timezones
 from cogs.mod._lookup import DiscordLookup
 
 CHOICE_LIMIT = 100  # Discord: a choice's name and string value are 1–100 characters

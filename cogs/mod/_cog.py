@@ -10,14 +10,15 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.client import Alongside
-from bot.errors import NotInServer, UserFacingError
-from bot.guild_settings import Kind, format_value, parse_value
-from bot.moderation import ModeratorGroup
-from bot.paging import chunk_lines, send_pages
-from bot.replies import send_private
-from bot.settings_transfer import check_size, export_settings, plan_import
-from bot.views import ConfirmView
+from bot.app.client import Alongside
+from bot.core.errors import UserFacingError
+from bot.settings.registry import Kind, format_value, parse_value
+from bot.settings.transfer import check_size, export_settings, plan_import
+from bot.ui.moderation import ModeratorGroup
+from bot.ui.paging import chunk_lines, send_pages
+from bot.ui.refusals import NotInServer
+from bot.ui.replies import send_private
+from bot.ui.views import ConfirmView
 from cogs.mod._choices import value_choices
 from cogs.mod._lookup import DiscordLookup
 from cogs.mod._setup import channel_problem, permission_warning, run_setup

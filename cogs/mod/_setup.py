@@ -6,12 +6,13 @@ from typing import Any, cast
 
 import discord
 
-from bot.client import Alongside
-from bot.errors import NotInServer, UserFacingError
-from bot.guild_settings import Kind, SettingSpec, format_value, parse_value
-from bot.moderation import ensure_moderator
-from bot.permissions import missing_in, needs_for, no_private_threads
-from bot.replies import SafeModal, SafeView, send_private
+from bot.app.client import Alongside
+from bot.core.errors import UserFacingError
+from bot.settings.registry import Kind, SettingSpec, format_value, parse_value
+from bot.ui.moderation import ensure_moderator
+from bot.ui.permissions import missing_in, needs_for, no_private_threads
+from bot.ui.refusals import NotInServer
+from bot.ui.replies import SafeModal, SafeView, send_private
 from cogs.mod._lookup import DiscordLookup
 
 

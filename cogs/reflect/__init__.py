@@ -1,6 +1,6 @@
 """Reflective prompts: `/reflect` for members, `/mod prompts` for moderators."""
 
-from bot.client import Alongside
+from bot.app.client import Alongside
 from cogs.reflect._cog import Reflect
 
 

@@ -9,13 +9,13 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.client import Alongside
-from bot.guild_settings import suggest_timezones
-from bot.interactions import guild_of
+from bot.app.client import Alongside
+from bot.app.interactions import guild_of
+from bot.core.scheduler import Scheduler
 from bot.prompts.dispatch import TickReport
 from bot.prompts.models import MAX_PAUSE_WEEKS
-from bot.replies import defer_privately, send_private
-from bot.scheduler import Scheduler
+from bot.settings.registry import suggest_timezones
+from bot.ui.replies import defer_privately, send_private
 from cogs.reflect._journal import JournalView
 from cogs.reflect._mod import PromptsAdmin
 from cogs.reflect._modals import SuggestModal

@@ -8,10 +8,10 @@ from typing import Any
 
 import discord
 
-from bot.components import Guarded
+from bot.app.interactions import bot_of
+from bot.core.errors import UserFacingError
 from bot.db.prompts_deliveries import Delivery
-from bot.errors import UserFacingError
-from bot.interactions import bot_of
+from bot.ui.components import Guarded
 from cogs.reflect._render import decided
 
 log = logging.getLogger(__name__)

@@ -7,10 +7,10 @@ from typing import Any
 
 import discord
 
-from bot.client import Alongside
-from bot.interactions import bot_of
-from bot.replies import SafeView, send_private
-from bot.text import clip
+from bot.app.client import Alongside
+from bot.app.interactions import bot_of
+from bot.core.text import clip
+from bot.ui.replies import SafeView, send_private
 from cogs.reflect._render import journal_embed, journal_markdown
 from cogs.reflect._shares import delete_share
 

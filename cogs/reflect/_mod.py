@@ -7,16 +7,16 @@ from typing import Any, Literal, Protocol
 import discord
 from discord import app_commands
 
-from bot.client import Alongside
-from bot.errors import UserFacingError
-from bot.interactions import guild_of
-from bot.moderation import ModeratorGroup
-from bot.paging import chunk_lines, send_pages
-from bot.permissions import POST, missing_in, needs_for
+from bot.app.client import Alongside
+from bot.app.interactions import guild_of
+from bot.core.errors import UserFacingError
+from bot.core.text import clip
 from bot.prompts.delivery import Sender
 from bot.prompts.library import GROUNDING_MAX, NOTE_MAX, TEXT_MAX
-from bot.replies import send_private
-from bot.text import clip
+from bot.ui.moderation import ModeratorGroup
+from bot.ui.paging import chunk_lines, send_pages
+from bot.ui.permissions import POST, missing_in, needs_for
+from bot.ui.replies import send_private
 from cogs.reflect._render import (
     COLOUR,
     cadence_text,

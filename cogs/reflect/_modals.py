@@ -8,16 +8,17 @@ from typing import Any
 
 import discord
 
-from bot.client import Alongside
-from bot.errors import NotInServer, UserFacingError
-from bot.interactions import bot_of, guild_of, tell_member
-from bot.membership import ensure_can_post, ensure_member_here
-from bot.moderation import ensure_moderator
+from bot.app.client import Alongside
+from bot.app.interactions import bot_of, guild_of, tell_member
+from bot.core.errors import UserFacingError
+from bot.core.text import as_words, clip
 from bot.prompts.library import NOTE_MAX, TEXT_MAX
 from bot.prompts.models import JOURNAL_MAX, Drawn
 from bot.prompts.rules import clean_text
-from bot.replies import MESSAGE_LIMIT, NO_PINGS, SafeModal, defer_privately, send_private
-from bot.text import as_words, clip
+from bot.ui.membership import ensure_can_post, ensure_member_here
+from bot.ui.moderation import ensure_moderator
+from bot.ui.refusals import NotInServer
+from bot.ui.replies import MESSAGE_LIMIT, NO_PINGS, SafeModal, defer_privately, send_private
 from cogs.reflect._common import mark_review, prompt_thread
 from cogs.reflect._render import suggestion_embed
 from cogs.reflect._shares import share_view

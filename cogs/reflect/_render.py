@@ -7,13 +7,13 @@ from datetime import datetime
 
 import discord
 
+from bot.core.recurrence import WEEKDAY_NAMES
+from bot.core.text import as_hidden_words, as_words, as_words_within, clip
 from bot.db.prompts_journal import JournalEntry, Suggestion
 from bot.db.prompts_library import Prompt
 from bot.db.prompts_schedules import Schedule, Subscription
 from bot.prompts.library import DEFAULT_GROUNDING
 from bot.prompts.models import Drawn
-from bot.recurrence import WEEKDAY_NAMES
-from bot.text import as_hidden_words, as_words, as_words_within, clip
 
 COLOUR = 0x7A9E7E
 NOW_FOOTER = "There are no right answers, and you don't have to answer at all."

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Literal
 import aiohttp
 import discord
 
-from bot.membership import unreachable_reason
 from bot.prompts.delivery import (
     DeliveryError,
     Outgoing,
@@ -17,12 +16,13 @@ from bot.prompts.delivery import (
     TargetGone,
     TemporaryFailure,
 )
-from bot.replies import NO_PINGS
+from bot.ui.membership import unreachable_reason
+from bot.ui.replies import NO_PINGS
 from cogs.reflect._render import CHANNEL_FOOTER, DM_FOOTER, notice_line, prompt_embed
 from cogs.reflect._views import channel_view, dm_view
 
 if TYPE_CHECKING:
-    from bot.client import Alongside
+    from bot.app.client import Alongside
 
 OPENING_DMS_TOO_FAST = 40003
 THREAD_ALREADY_EXISTS = 160004

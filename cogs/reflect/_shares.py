@@ -7,10 +7,10 @@ from typing import Any
 
 import discord
 
-from bot.components import ID_PATTERN
-from bot.errors import UserFacingError
-from bot.interactions import bot_of
-from bot.replies import send_private
+from bot.app.interactions import bot_of
+from bot.core.errors import UserFacingError
+from bot.ui.components import ID_PATTERN
+from bot.ui.replies import send_private
 from cogs.reflect._common import PREFIX, _Persistent
 
 log = logging.getLogger(__name__)

@@ -8,16 +8,16 @@ from typing import Any, cast
 import discord
 from discord import app_commands
 
-from bot.client import Alongside
-from bot.components import ID_PATTERN
-from bot.errors import UserFacingError
-from bot.interactions import bot_of, guild_of, tell_member
-from bot.membership import ensure_can_post, ensure_member_here
-from bot.moderation import ensure_moderator
+from bot.app.client import Alongside
+from bot.app.interactions import bot_of, guild_of, tell_member
+from bot.core.errors import UserFacingError
+from bot.core.text import clip
 from bot.prompts.models import Drawn
 from bot.prompts.settings import REVIEW_KEY
-from bot.replies import NO_PINGS, SafeView, send_private
-from bot.text import clip
+from bot.ui.components import ID_PATTERN
+from bot.ui.membership import ensure_can_post, ensure_member_here
+from bot.ui.moderation import ensure_moderator
+from bot.ui.replies import NO_PINGS, SafeView, send_private
 from cogs.reflect._common import (
     PREFIX,
     Button,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.client import Alongside
+from bot.app.client import Alongside
 
 
 async def setup(bot: Alongside) -> None:

@@ -12,10 +12,10 @@ from typing import Any
 
 import discord
 
+from bot.app.interactions import bot_of
 from bot.checkins.settings import PAIRING_CHANNEL
-from bot.components import ID_PATTERN, ButtonSpec, Guarded
-from bot.interactions import bot_of
-from bot.replies import NO_PINGS
+from bot.ui.components import ID_PATTERN, ButtonSpec, Guarded
+from bot.ui.replies import NO_PINGS
 from cogs.room import _text as text
 from cogs.room._share import still_member
 from cogs.room._views import gate, open_debrief

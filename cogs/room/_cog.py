@@ -10,15 +10,15 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.app.client import Alongside
+from bot.app.interactions import bot_of, guild_of
 from bot.checkins.settings import SUMMARY_K
-from bot.client import Alongside
-from bot.guild_settings import parse_timezone, suggest_timezones
-from bot.interactions import bot_of, guild_of
-from bot.moderation import ModeratorGroup
-from bot.replies import send_private
+from bot.core.text import clip
 from bot.rooms.models import Plan
 from bot.rooms.summary import MIN_K, MonthRow
-from bot.text import clip
+from bot.settings.registry import parse_timezone, suggest_timezones
+from bot.ui.moderation import ModeratorGroup
+from bot.ui.replies import send_private
 from cogs.room import _text as text
 from cogs.room._buttons import DYNAMIC_ITEMS
 from cogs.room._forms import ImpactForm, PrepareForm

@@ -12,12 +12,12 @@ from typing import Any
 
 import discord
 
+from bot.app.interactions import bot_of
+from bot.core.errors import UserFacingError
 from bot.db.rooms import Meeting
-from bot.errors import UserFacingError
-from bot.interactions import bot_of
-from bot.replies import SafeModal, SafeView, give_back, send_private
 from bot.rooms.models import IMPACT_KINDS, PEER_WORDS_MAX, QUESTION_MAX, REFLECTION_MAX, Plan
 from bot.rooms.models import WHAT_MAX as WHAT_LIMIT
+from bot.ui.replies import SafeModal, SafeView, give_back, send_private
 from cogs.room import _text as text
 
 FORM_TIMEOUT = 60 * 60

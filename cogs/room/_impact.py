@@ -6,11 +6,11 @@ from typing import Any
 
 import discord
 
+from bot.app.interactions import bot_of
+from bot.core.text import as_words, clip
 from bot.db.room_records import Impact
-from bot.interactions import bot_of
-from bot.replies import SafeView
 from bot.rooms.models import IMPACT_KINDS
-from bot.text import as_words, clip
+from bot.ui.replies import SafeView
 from cogs.room._forms import ImpactForm
 
 SHOWN = 20

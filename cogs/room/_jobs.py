@@ -11,11 +11,11 @@ import logging
 
 import discord
 
-from bot.client import Alongside
+from bot.app.client import Alongside
+from bot.core.scheduler import Scheduler
+from bot.core.text import as_words
 from bot.db.rooms import Meeting
-from bot.replies import NO_PINGS
-from bot.scheduler import Scheduler
-from bot.text import as_words
+from bot.ui.replies import NO_PINGS
 from cogs.room import _text as text
 from cogs.room._buttons import debrief_view, peer_view
 

@@ -7,11 +7,11 @@ from typing import Any
 
 import discord
 
-from bot.errors import UserFacingError
-from bot.interactions import bot_of
-from bot.replies import NO_PINGS, send_private
+from bot.app.interactions import bot_of
+from bot.core.errors import UserFacingError
+from bot.core.text import as_words, clip
 from bot.rooms.settings import DEBRIEF_CHANNEL
-from bot.text import as_words, clip
+from bot.ui.replies import NO_PINGS, send_private
 from cogs.room import _text as text
 
 log = logging.getLogger(__name__)

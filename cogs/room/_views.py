@@ -8,13 +8,13 @@ from zoneinfo import ZoneInfo
 
 import discord
 
+from bot.app.interactions import bot_of
+from bot.core.errors import UserFacingError
 from bot.db.room_records import Debrief
 from bot.db.rooms import Meeting
-from bot.errors import UserFacingError
-from bot.interactions import bot_of
-from bot.replies import SafeView, send_private
 from bot.rooms.models import Plan
 from bot.rooms.settings import DEBRIEF_CHANNEL
+from bot.ui.replies import SafeView, send_private
 from cogs.room import _text as text
 from cogs.room._forms import DebriefForm, ImpactForm, PeerWordsForm
 from cogs.room._share import share_anonymously, share_in_thread, still_member

@@ -1,6 +1,6 @@
 """Unsaid: anonymous sharing, review, anonymous replies and withdrawal by receipt."""
 
-from bot.client import Alongside
+from bot.app.client import Alongside
 from cogs.unsaid._cog import Unsaid
 
 

@@ -7,11 +7,11 @@ from typing import Any
 
 import discord
 
-from bot.client import Alongside
+from bot.app.client import Alongside
+from bot.core.errors import UserFacingError
+from bot.core.text import as_words, clip
 from bot.db.unsaid import UnsaidItem
-from bot.errors import UserFacingError
-from bot.replies import NO_PINGS
-from bot.text import as_words, clip
+from bot.ui.replies import NO_PINGS
 from bot.unsaid.content import spoiler
 
 log = logging.getLogger(__name__)

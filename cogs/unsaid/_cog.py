@@ -13,10 +13,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.client import Alongside
-from bot.errors import NotInServer, UserFacingError
-from bot.replies import send_private
-from bot.scheduler import Scheduler
+from bot.app.client import Alongside
+from bot.core.errors import UserFacingError
+from bot.core.scheduler import Scheduler
+from bot.ui.refusals import NotInServer
+from bot.ui.replies import send_private
 from bot.unsaid.models import GuildConfig, Route, Submitted
 from cogs.support import support_embed
 from cogs.unsaid._about import about_embed

@@ -8,13 +8,14 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from bot.client import Alongside
-from bot.errors import NotInServer, UserFacingError
-from bot.guild_settings import format_value
-from bot.moderation import ModeratorGroup, is_moderator
-from bot.paging import chunk_lines, send_pages
-from bot.permissions import missing_in, needs_for
-from bot.replies import send_private
+from bot.app.client import Alongside
+from bot.core.errors import UserFacingError
+from bot.settings.registry import format_value
+from bot.ui.moderation import ModeratorGroup, is_moderator
+from bot.ui.paging import chunk_lines, send_pages
+from bot.ui.permissions import missing_in, needs_for
+from bot.ui.refusals import NotInServer
+from bot.ui.replies import send_private
 from bot.unsaid.settings import MIN_DELAY, MIN_SPREAD
 
 NUMBERS = re.compile(r"\d+")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import discord
 
-from bot.moderation import ensure_moderator
-from bot.replies import SafeModal
+from bot.ui.moderation import ensure_moderator
+from bot.ui.replies import SafeModal
 from bot.unsaid.content import MAX_BODY, MAX_NOTE, MAX_REASON
 from cogs.unsaid._actions import UnsaidActions
 

@@ -14,10 +14,10 @@ from typing import Any, Literal
 
 import discord
 
-from bot.client import Alongside
+from bot.app.client import Alongside
+from bot.core.text import as_words
 from bot.db.unsaid import UnsaidItem
-from bot.replies import NO_PINGS
-from bot.text import as_words
+from bot.ui.replies import NO_PINGS
 from bot.unsaid.content import spoiler
 from bot.unsaid.models import Withdrawal
 from cogs.unsaid._answers import SOME_PROMPT, post_answer, prompt_line

@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING, Any, cast
 
 import discord
 
-from bot.components import Guarded, ModeratorOnly
+from bot.ui.components import Guarded, ModeratorOnly
 from cogs.unsaid._actions import UnsaidActions
 
 if TYPE_CHECKING:
-    from bot.client import Alongside
+    from bot.app.client import Alongside
 
 PUBLIC_ID = r"[A-Za-z0-9_-]{16}"
 REVIEW_ACTIONS: dict[str, tuple[str, discord.ButtonStyle]] = {

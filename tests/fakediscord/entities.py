@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from bot.permissions import invite_integer
+from bot.ui.permissions import invite_integer
 
 DISCORD_EPOCH_MS = 1_420_070_400_000
 

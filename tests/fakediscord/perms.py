@@ -1,6 +1,6 @@
 """Channel permissions in the fake Discord, computed the way Discord documents them.
 
-The bot's role holds exactly the invite's permissions (`bot/permissions.py`); a channel's
+The bot's role holds exactly the invite's permissions (`bot/ui/permissions.py`); a channel's
 overwrites (for @everyone, a role or a member) add and take away, and threads follow their
 parent channel. Routes call `refusal` and answer 50001 without View Channel, 50013 otherwise.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.permissions import BITS
+from bot.ui.permissions import BITS
 
 if TYPE_CHECKING:
     from .entities import Channel

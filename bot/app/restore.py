@@ -8,9 +8,9 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bot.app.runstate import run_lock
+from bot.core.errors import ConfigError
 from bot.db.filemodes import private_file, tighten
-from bot.errors import ConfigError
-from bot.runstate import run_lock
 
 
 def check_backup(source: Path) -> None:

@@ -1,16 +1,8 @@
-"""Errors that carry a meaning for the person using the bot."""
+"""Refusals raised from Discord command checks; the tree turns each into a kind reply."""
 
 from __future__ import annotations
 
 from discord import app_commands
-
-
-class UserFacingError(Exception):
-    """Raise with a message the person who acted should read, privately."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 class NotModerator(app_commands.CheckFailure):
@@ -35,11 +27,3 @@ class UnknownServer(app_commands.CheckFailure):
         "Alongside can't see this server at the moment, so nothing was changed. If it keeps "
         "happening, Alongside may not be set up here: ask a moderator."
     )
-
-
-class ConfigError(Exception):
-    """Configuration is unusable; each entry of `problems` is one plain sentence."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("; ".join(problems))
-        self.problems = problems

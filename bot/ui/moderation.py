@@ -7,14 +7,26 @@ from typing import Any, Protocol, cast
 import discord
 from discord import app_commands
 
-from bot.errors import NotInServer, NotModerator, UnknownServer
-from bot.services import Services
+from bot.settings.registry import GuildSettings
+from bot.ui.refusals import NotInServer, NotModerator, UnknownServer
+
+
+class HoldsSettings(Protocol):
+    """The services as seen from here: they hold the per-server settings."""
+
+    @property
+    def settings(self) -> GuildSettings:
+        """Each server's settings, the moderator role among them."""
+        ...
 
 
 class Served(Protocol):
     """The bot as seen from here: a client holding the services (`Alongside` is one)."""
 
-    services: Services
+    @property
+    def services(self) -> HoldsSettings:
+        """The services built in the composition root."""
+        ...
 
 
 def decide_moderator(*, manage_guild: bool, role_ids: set[int], moderator_role: int | None) -> bool:

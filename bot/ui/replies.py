@@ -9,9 +9,9 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from bot.errors import UserFacingError
-from bot.moderation import ensure_known_server
-from bot.text import clip
+from bot.core.errors import UserFacingError
+from bot.core.text import clip
+from bot.ui.moderation import ensure_known_server
 
 log = logging.getLogger(__name__)
 

@@ -10,9 +10,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.config import Settings
+from bot.core.config import Settings
+from bot.core.safety import CrisisMatcher, load_helplines
 from bot.glossary.shipped import load_shipped
-from bot.safety import CrisisMatcher, load_helplines
 from bot.unsaid.keys import locate_key_file
 
 # 3.51.3 fixed a bug that could corrupt a WAL-mode database under concurrent checkpoints.

@@ -7,8 +7,8 @@ import tomllib
 from dataclasses import dataclass
 from typing import Any
 
-from bot.errors import UserFacingError
-from bot.guild_settings import GuildLookup, Kind, SettingsRegistry, format_value, parse_value
+from bot.core.errors import UserFacingError
+from bot.settings.registry import GuildLookup, Kind, SettingsRegistry, format_value, parse_value
 
 MAX_BYTES = 64 * 1024
 

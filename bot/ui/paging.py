@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 import discord
 
-from bot.replies import SafeView, send_private
-from bot.text import clip
+from bot.core.text import clip
+from bot.ui.replies import SafeView, send_private
 
 
 class Pager(SafeView):

@@ -7,8 +7,8 @@ from typing import Any
 
 import discord
 
-from bot.moderation import ensure_moderator
-from bot.replies import SafeView
+from bot.ui.moderation import ensure_moderator
+from bot.ui.replies import SafeView
 
 Button = discord.ui.Button[Any]
 

@@ -8,12 +8,12 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.config import Settings
+from bot.core.config import Settings
+from bot.core.scheduler import Scheduler
+from bot.core.timeutil import Clock, from_db, to_db
 from bot.db import Database
 from bot.db.ledger import OccurrenceLedger
 from bot.db.meta import MetaStore
-from bot.scheduler import Scheduler
-from bot.timeutil import Clock, from_db, to_db
 
 log = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ import stat
 from pathlib import Path
 from typing import Protocol
 
-from bot.config import Settings
+from bot.core.config import Settings
 from bot.db import Database
 from bot.db.meta import MetaStore
 

@@ -7,8 +7,8 @@ from typing import Any, ClassVar
 
 import discord
 
-from bot.moderation import ensure_known_server, ensure_moderator
-from bot.replies import report_error
+from bot.ui.moderation import ensure_known_server, ensure_moderator
+from bot.ui.replies import report_error
 
 # A number in a custom_id (a row id or a snowflake), no larger than SQLite's INTEGER allows
 # (below 2**63), so a forged longer one matches no button and is refused as expired, rather than

@@ -11,9 +11,9 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from bot.core.errors import ConfigError
+from bot.core.timeutil import from_db, to_db
 from bot.db.meta import MetaStore
-from bot.errors import ConfigError
-from bot.timeutil import from_db, to_db
 
 log = logging.getLogger(__name__)
 

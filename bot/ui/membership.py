@@ -21,8 +21,8 @@ from typing import Any, Protocol
 import aiohttp
 import discord
 
-from bot.errors import UserFacingError
-from bot.timeutil import Clock
+from bot.core.errors import UserFacingError
+from bot.core.timeutil import Clock
 
 log = logging.getLogger(__name__)
 

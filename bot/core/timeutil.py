@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Protocol
 
 
@@ -58,3 +58,9 @@ class ManualClock:
     def advance(self, **delta: float) -> None:
         """Move forward by a timedelta given as keyword arguments."""
         self._now += timedelta(**delta)
+
+
+def parse_time(value: str) -> time:
+    """Turn a stored "HH:MM" into a time."""
+    hours, minutes = value.split(":")
+    return time(int(hours), int(minutes))

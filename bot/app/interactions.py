@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING, Any, cast
 
 import discord
 
-from bot.errors import NotInServer
+from bot.ui.refusals import NotInServer
 
 if TYPE_CHECKING:
-    from bot.client import Alongside
+    from bot.app.client import Alongside
 
 log = logging.getLogger(__name__)
 

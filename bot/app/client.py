@@ -15,12 +15,12 @@ import yarl
 from discord import app_commands
 from discord.ext import commands
 
-from bot.deadline import Deadlines
-from bot.membership import Membership, discord_fetch
-from bot.moderation import ModRoot, ensure_known_server, is_moderator, under_moderator_group
-from bot.replies import NO_PINGS, report_error
-from bot.runstate import IDENTIFY_LIMIT, record_identify
-from bot.services import Services, reapply
+from bot.app.runstate import IDENTIFY_LIMIT, record_identify
+from bot.app.services import Services, reapply
+from bot.ui.deadline import Deadlines
+from bot.ui.membership import Membership, discord_fetch
+from bot.ui.moderation import ModRoot, ensure_known_server, is_moderator, under_moderator_group
+from bot.ui.replies import NO_PINGS, report_error
 
 log = logging.getLogger(__name__)
 

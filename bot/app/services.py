@@ -7,28 +7,28 @@ import random
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from bot.app.maintenance import Maintenance
 from bot.checkins import CheckinService, checkin_settings
-from bot.config import Settings
+from bot.core.config import Settings
+from bot.core.safety import Safety
+from bot.core.scheduler import Scheduler
+from bot.core.timeutil import Clock, SystemClock
 from bot.db import Database
 from bot.db.audit import AuditLog
 from bot.db.guild_settings import GuildSettingsRepo
 from bot.db.ledger import OccurrenceLedger
 from bot.db.meta import MetaStore
 from bot.db.unsaid import UnsaidRepo
-from bot.erasures import ErasureLedger, Erasures, ledger_path, reapply_erasures
 from bot.feeds.service import FeedsService
 from bot.feeds.settings import feed_settings
 from bot.glossary import GlossaryService
 from bot.glossary.settings import GLOSSARY_SETTINGS
-from bot.guild_settings import GuildSettings, SettingsRegistry, core_settings
-from bot.maintenance import Maintenance
-from bot.memberdata import MemberData
+from bot.privacy.erasures import ErasureLedger, Erasures, ledger_path, reapply_erasures
+from bot.privacy.memberdata import MemberData
 from bot.prompts import PROMPT_SETTINGS, PromptService
 from bot.rooms.service import RoomService
 from bot.rooms.settings import ROOM_SETTINGS
-from bot.safety import Safety
-from bot.scheduler import Scheduler
-from bot.timeutil import Clock, SystemClock
+from bot.settings.registry import GuildSettings, SettingsRegistry, core_settings
 from bot.unsaid.keys import KeyRing, locate_key_file
 from bot.unsaid.service import UnsaidService
 from bot.unsaid.settings import UNSAID_SETTINGS

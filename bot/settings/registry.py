@@ -6,13 +6,12 @@ import enum
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import time
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from bot.core.errors import UserFacingError
+from bot.core.text import clip, has_control_characters
 from bot.db.guild_settings import GuildSettingsRepo
-from bot.errors import UserFacingError
-from bot.text import clip, has_control_characters
 
 CLEAR_WORDS = frozenset({"none", "clear", "reset", "default", "off-default"})
 TRUE_WORDS = frozenset({"yes", "y", "true", "on", "1", "enable", "enabled"})
@@ -43,7 +42,7 @@ class SettingSpec:
     minimum: int | None = None
     maximum: int | None = None
     max_length: int = 200
-    # What Alongside needs in a channel setting's channel is declared in bot/permissions.py.
+    # What Alongside needs in a channel setting's channel is declared in bot/ui/permissions.py.
 
 
 class GuildLookup(Protocol):
@@ -170,12 +169,6 @@ def format_value(spec: SettingSpec, value: Any) -> str:
     if spec.kind is Kind.BOOLEAN:
         return "yes" if value else "no"
     return str(value)
-
-
-def parse_time(value: str) -> time:
-    """Turn a stored "HH:MM" into a time."""
-    hours, minutes = value.split(":")
-    return time(int(hours), int(minutes))
 
 
 _ZONES: list[str] | None = None

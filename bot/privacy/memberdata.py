@@ -6,10 +6,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from bot.core.timeutil import Clock, to_db
 from bot.db import Database
-from bot.erasures import Erasures
-from bot.member_traces import MemberTraces
-from bot.timeutil import Clock, to_db
+from bot.privacy.erasures import Erasures
+from bot.privacy.member_traces import MemberTraces
 
 ANONYMOUS_NOTE = (
     "Anonymous submissions (/unsaid) are not linked to anyone, so they are not part of this "

@@ -31,7 +31,7 @@ from typing import Any
 
 import discord
 
-from bot.replies import NO_PINGS, SafeView, give_back
+from bot.ui.replies import NO_PINGS, SafeView, give_back
 
 log = logging.getLogger(__name__)
 

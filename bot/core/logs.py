@@ -10,7 +10,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.config import Settings
+from bot.core.config import Settings
 
 DISCORD_DEBUG_WARNING = (
     "DISCORD_LOG_LEVEL=DEBUG writes whole gateway payloads to the log, including who sent "

@@ -1,0 +1,1 @@
+"""Foundations every layer uses: configuration, errors, logs, time, text, scheduling."""

@@ -1,0 +1,1 @@
+"""Members' data rights: the erasure ledger, export and erasure."""

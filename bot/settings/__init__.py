@@ -1,0 +1,1 @@
+"""Per-server settings: the registry features declare into, and copying between servers."""

@@ -1,0 +1,1 @@
+"""What every cog shares to talk to Discord: replies, deadlines, permissions, components."""
