@@ -7,6 +7,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from bot.away import AwayMembers
 from bot.checkins import CheckinService, checkin_settings
 from bot.config import Settings
 from bot.db import Database
@@ -123,12 +124,13 @@ def build_services(
         secure_rng or random.SystemRandom(),
         erasures=services.erasures,
     )
+    away = AwayMembers(db)  # one record of held DMs, shared by check-ins and prompts
     services.checkins = CheckinService(
-        db, clock, services.settings, services.safety, services.ledger, rng=rng
+        db, clock, services.settings, services.safety, services.ledger, rng=rng, away=away
     )
     services.feeds = FeedsService.create(config, db, clock, services.settings, rng=rng)
     services.prompts = PromptService(
-        db, config.data_dir, clock, services.settings, services.ledger, rng=rng
+        db, config.data_dir, clock, services.settings, services.ledger, rng=rng, away=away
     )
     services.rooms = RoomService(db, config.data_dir, clock, services.settings, rng)
     services.member_data = member_data_sections(services)

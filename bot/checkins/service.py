@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.away import AwayMembers
 from bot.checkins.alerts import AlertService
 from bot.checkins.buddies import BuddyService
 from bot.checkins.chart import HistoryPoint
@@ -93,6 +94,7 @@ class CheckinService:
         ledger: OccurrenceLedger,
         *,
         rng: random.Random | None = None,
+        away: AwayMembers | None = None,
     ) -> None:
         self.repo = CheckinRepo(db)
         self.clock = clock
@@ -102,7 +104,7 @@ class CheckinService:
         self.buddies = BuddyService(self.repo, clock, settings, ledger, rng)
         self.requests = RequestService(self.repo, clock, settings)
         self.frozen_weeks = FrozenWeeks(db)
-        self.reach = ReachService(db, clock)
+        self.reach = ReachService(db, clock, away or AwayMembers(db))
         self.alerts = AlertService(db, clock, self.requests, rng or random.Random())
 
     # consent -----------------------------------------------------------------------------

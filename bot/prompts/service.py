@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from bot.away import AwayMembers
 from bot.db.connection import Database
 from bot.db.ledger import OccurrenceLedger
 from bot.db.prompts import PromptsRepo
@@ -80,6 +81,7 @@ class PromptService:
         rate: float = DEFAULT_RATE,
         concurrency: int = 8,
         rng: random.Random | None = None,
+        away: AwayMembers | None = None,
     ) -> None:
         self._db = db
         self._clock = clock
@@ -99,6 +101,7 @@ class PromptService:
             clock,
             self._rng,
             concurrency=concurrency,
+            away=away,
         )
 
     # ----- the scheduled work ----------------------------------------------------------------
