@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 
 from aiohttp import BodyPartReader, web
 
-from ..discord_limits import OpenApiValidator, check_request
+from ..discord_limits import OpenApiValidator, check_body, route_kind
 from .gateway import Gateway
 from .interactions import InteractionFactory, InteractionHandle
 from .ratelimit import Injection, RateLimiter
@@ -22,6 +22,7 @@ from .world import World, public
 API_PREFIX = "/api/v10"
 TOKEN = "FAKE-TOKEN.alongside.loopback"
 _JSON = {"Content-Type": "application/json"}
+VERDICTS_KEPT = 512  # request bodies whose verdict is remembered (cleared when full)
 
 
 class RecordedRequest(NamedTuple):
@@ -64,6 +65,7 @@ class FakeDiscord:
         self.click_grace = 0.05
         self.openapi = OpenApiValidator.load() if openapi else None
         self._injections: list[Injection] = []
+        self._verdicts: dict[tuple[str, str | None, str | None, bytes | None], list[str]] = {}
         self._delivered: dict[str, float] = {}
         self._runner: web.AppRunner | None = None
         self._port = 0
@@ -358,12 +360,12 @@ class FakeDiscord:
             self.request_count += 1
             path = request.path.removeprefix(API_PREFIX)
             try:
-                body, files = await self._read_body(request)
+                body, files, raw = await self._read_body(request)
             except ValueError:
                 self.problems.append(f"{request.method} {path}: body is not valid JSON")
                 return json_response(400, {"message": "Invalid JSON", "code": 50109})
             self.requests.append(RecordedRequest(request.method, path, body, time.time()))
-            self._validate(request.method, path, body)
+            self._validate(request.method, path, body, raw)
             params = dict(request.match_info)
             call = Call(request.method, params, body, files, request.query, received)
             response = await self._answer(request, template, handler, call)
@@ -408,7 +410,8 @@ class FakeDiscord:
             status, body = 400, {"message": "Invalid Form Body", "code": 50035}
         return json_response(status, body, headers)
 
-    async def _read_body(self, request: web.Request) -> tuple[Any, dict[str, bytes]]:
+    async def _read_body(self, request: web.Request) -> tuple[Any, dict[str, bytes], bytes | None]:
+        """Return the JSON body, any files, and the raw JSON bytes (None for multipart)."""
         files: dict[str, bytes] = {}
         if request.content_type == "multipart/form-data":
             body = None
@@ -419,12 +422,27 @@ class FakeDiscord:
                     body = json.loads(await part.text())
                 elif part.filename:
                     files[part.filename] = bytes(await part.read())
-            return body, files
+            return body, files, None
         raw = await request.read() if request.can_read_body else b""
-        return (json.loads(raw) if raw else None), files
+        return (json.loads(raw) if raw else None), files, raw
 
-    def _validate(self, method: str, path: str, body: Any) -> None:
-        problems = check_request(method, path, body)
-        if self.openapi is not None:
-            problems += self.openapi.validate(method, path, body)
+    def _validate(self, method: str, path: str, body: Any, raw: bytes | None) -> None:
+        """Check the body against Discord's limits (and its OpenAPI description, when loaded).
+
+        The verdict depends only on the route's kind, its OpenAPI template and the body, so a
+        body already judged (the same answer sent again, byte for byte) is not judged twice.
+        """
+        kind = route_kind(method, path)
+        template = self.openapi.template(path) if self.openapi is not None else None
+        key = (method, kind, template, raw)
+        cacheable = raw is not None and (self.openapi is None or template is not None)
+        problems = self._verdicts.get(key) if cacheable else None
+        if problems is None:
+            problems = check_body(kind, body)
+            if self.openapi is not None:
+                problems += self.openapi.validate(method, path, body)
+            if cacheable:
+                if len(self._verdicts) >= VERDICTS_KEPT:
+                    self._verdicts.clear()
+                self._verdicts[key] = problems
         self.problems.extend(f"{method} {path}: {p}" for p in problems)
