@@ -14,9 +14,8 @@ import asyncio
 
 from bot.db.connection import Database
 
-# The reasons a prompt subscription pauses because the member couldn't be reached (as in
-# bot/checkins/reach.py; repeated here so this core module imports no feature package).
-UNREACHABLE_PROMPTS = ("left", "no_mutual_server")
+# Prompt pauses for a member who couldn't be reached ('left', 'no_mutual_server', as in
+# bot/checkins/reach.py; spelled out here so this core module imports no feature package).
 SELECT_AWAY = """
 SELECT user_id FROM checkin_members WHERE guild_id = ?1 AND dm_paused IS NOT NULL
 UNION
