@@ -49,15 +49,24 @@ def _too_many(problems: list[str], where: str, items: Any, limit: int) -> list[A
     return items
 
 
+def route_kind(method: str, path: str) -> str | None:
+    """Return which kind of body a route takes ("message", "callback"…), or None if unchecked."""
+    path = path.split("?", 1)[0].removeprefix("/api/v10")
+    method = method.upper()
+    return next((k for k, verb, pattern in ROUTES if verb == method and pattern.match(path)), None)
+
+
+def check_body(kind: str | None, body: object | None) -> list[str]:
+    """Return the documented Discord limits a body of this kind breaks."""
+    problems: list[str] = []
+    if kind is not None:
+        CHECKS[kind](problems, body)
+    return problems
+
+
 def check_request(method: str, path: str, body: object | None) -> list[str]:
     """Return the documented Discord limits a request breaks (empty when it is fine)."""
-    path = path.split("?", 1)[0].removeprefix("/api/v10")
-    problems: list[str] = []
-    for kind, verb, pattern in ROUTES:
-        if verb == method.upper() and pattern.match(path):
-            CHECKS[kind](problems, body)
-            break
-    return problems
+    return check_body(route_kind(method, path), body)
 
 
 def _check_message(problems: list[str], body: Any, *, create: bool = True, where: str = "") -> None:

@@ -15,6 +15,7 @@ from bot.core.scheduler import Scheduler
 from bot.core.timeutil import Clock, SystemClock
 from bot.db import Database
 from bot.db.audit import AuditLog
+from bot.db.away import AwayMembers
 from bot.db.guild_settings import GuildSettingsRepo
 from bot.db.ledger import OccurrenceLedger
 from bot.db.meta import MetaStore
@@ -123,12 +124,13 @@ def build_services(
         secure_rng or random.SystemRandom(),
         erasures=services.erasures,
     )
+    away = AwayMembers(db)  # one record of held DMs, shared by check-ins and prompts
     services.checkins = CheckinService(
-        db, clock, services.settings, services.safety, services.ledger, rng=rng
+        db, clock, services.settings, services.safety, services.ledger, rng=rng, away=away
     )
     services.feeds = FeedsService.create(config, db, clock, services.settings, rng=rng)
     services.prompts = PromptService(
-        db, config.data_dir, clock, services.settings, services.ledger, rng=rng
+        db, config.data_dir, clock, services.settings, services.ledger, rng=rng, away=away
     )
     services.rooms = RoomService(db, config.data_dir, clock, services.settings, rng)
     services.member_data = member_data_sections(services)

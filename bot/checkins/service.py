@@ -20,6 +20,7 @@ from bot.core.errors import UserFacingError
 from bot.core.safety import Safety
 from bot.core.text import renders_blank, strip_invisible
 from bot.core.timeutil import Clock
+from bot.db.away import AwayMembers
 from bot.db.checkin_weeks import FrozenWeeks, WeekSummary
 from bot.db.checkins import CheckinRepo, MemberRow
 from bot.db.connection import Database
@@ -93,6 +94,7 @@ class CheckinService:
         ledger: OccurrenceLedger,
         *,
         rng: random.Random | None = None,
+        away: AwayMembers | None = None,
     ) -> None:
         self.repo = CheckinRepo(db)
         self.clock = clock
@@ -102,7 +104,7 @@ class CheckinService:
         self.buddies = BuddyService(self.repo, clock, settings, ledger, rng)
         self.requests = RequestService(self.repo, clock, settings)
         self.frozen_weeks = FrozenWeeks(db)
-        self.reach = ReachService(db, clock)
+        self.reach = ReachService(db, clock, away or AwayMembers(db))
         self.alerts = AlertService(db, clock, self.requests, rng or random.Random())
 
     # consent -----------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from datetime import datetime, time, timedelta
 from bot.core.recurrence import in_quiet_hours, quiet_hours_end
 from bot.core.text import clip
 from bot.core.timeutil import Clock
+from bot.db.away import AwayMembers
 from bot.db.ledger import Occurrence, OccurrenceLedger
 from bot.db.prompts import PromptsRepo
 from bot.db.prompts_deliveries import Delivery
@@ -90,8 +91,10 @@ class Courier:
         timing: Callable[[int], Awaitable[GuildTiming]],
         *,
         concurrency: int = 8,
+        away: AwayMembers | None = None,
     ) -> None:
         self._repo = repo
+        self._away = away
         self._ledger = ledger
         self._catalogue = catalogue
         self.pacer = pacer
@@ -266,6 +269,8 @@ class Courier:
 
     async def _dms_closed(self, row: Delivery, reason: str) -> None:
         now = self._clock.now()
+        if self._away is not None:
+            self._away.hold(row.guild_id, row.target)  # before the write: never missed
         async with self._repo.db.transaction() as tx:
             await self._repo.finish(tx, row.id, "failed", now, error=reason)
             await self._repo.set_pause(row.guild_id, row.target, None, reason, tx=tx)

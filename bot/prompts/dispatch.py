@@ -18,6 +18,7 @@ from datetime import date, datetime, timedelta
 
 from bot.core.recurrence import Cadence, Recurrence, quiet_hours_end
 from bot.core.timeutil import Clock, parse_time, to_db
+from bot.db.away import AwayMembers
 from bot.db.connection import Transaction
 from bot.db.ledger import Occurrence, OccurrenceLedger
 from bot.db.prompts import PromptsRepo
@@ -83,6 +84,7 @@ class Dispatcher:
         rng: random.Random,
         *,
         concurrency: int = 8,
+        away: AwayMembers | None = None,
     ) -> None:
         self._repo = repo
         self._ledger = ledger
@@ -94,7 +96,7 @@ class Dispatcher:
         self._tick_lock = asyncio.Lock()
         self._last_prune: datetime | None = None
         self.courier = Courier(
-            repo, ledger, catalogue, pacer, clock, self.timing, concurrency=concurrency
+            repo, ledger, catalogue, pacer, clock, self.timing, concurrency=concurrency, away=away
         )
 
     async def timing(self, guild_id: int) -> GuildTiming:

@@ -12,6 +12,7 @@ from typing import Any
 from bot.core.errors import UserFacingError
 from bot.core.recurrence import quiet_hours_end
 from bot.core.timeutil import Clock
+from bot.db.away import AwayMembers
 from bot.db.connection import Database
 from bot.db.ledger import OccurrenceLedger
 from bot.db.prompts import PromptsRepo
@@ -57,6 +58,7 @@ class PromptService:
         rate: float = DEFAULT_RATE,
         concurrency: int = 8,
         rng: random.Random | None = None,
+        away: AwayMembers | None = None,
     ) -> None:
         self._db = db
         self._clock = clock
@@ -77,6 +79,7 @@ class PromptService:
             clock,
             self._rng,
             concurrency=concurrency,
+            away=away,
         )
 
     # ----- the scheduled work ----------------------------------------------------------------

@@ -117,19 +117,32 @@ async def welcome_back(bot: Alongside, interaction: discord.Interaction[Any]) ->
     if guild_id is None or user.bot or interaction.response.type not in TOLD_AFTER:
         return  # (after a form opens, a follow-up can't be sent: tell them next time)
     bot.membership.remember(guild_id, user.id, True)
-    lines: list[str] = []
-    reason = await bot.services.checkins.reach.welcome_back(guild_id, user.id)
-    if reason is not None:
-        lines.append(WELCOME_BACK.get(reason, WELCOME_BACK[LEFT]))
-    prompts = bot.services.prompts
-    sub = await prompts.subscription(guild_id, user.id)
-    if sub is not None and sub.pause_reason in (LEFT, NO_MUTUAL_SERVER):
-        # What stopped them (being away) is over now that they're here.
-        await prompts.resume(guild_id, user.id)
-        lines.append(PROMPTS_BACK)
+    reach = bot.services.checkins.reach
+    if not await reach.may_be_away(guild_id, user.id):
+        return  # the common case: nothing held, and no database read
+    try:
+        lines = await lift_holds(bot, guild_id, user.id)
+    except BaseException:
+        reach.away.hold(guild_id, user.id)  # not lifted: ask the database again next time
+        raise
     if not lines:
         return
     try:
         await interaction.followup.send("\n\n".join(lines), ephemeral=True)
     except discord.HTTPException:
         log.info("Could not tell a returning member their DMs are on again")
+
+
+async def lift_holds(bot: Alongside, guild_id: int, user_id: int) -> list[str]:
+    """Lift the member's held check-in DMs and DM prompts; return what to tell them."""
+    lines: list[str] = []
+    reason = await bot.services.checkins.reach.welcome_back(guild_id, user_id)
+    if reason is not None:
+        lines.append(WELCOME_BACK.get(reason, WELCOME_BACK[LEFT]))
+    prompts = bot.services.prompts
+    sub = await prompts.subscription(guild_id, user_id)
+    if sub is not None and sub.pause_reason in (LEFT, NO_MUTUAL_SERVER):
+        # What stopped them (being away) is over now that they're here.
+        await prompts.resume(guild_id, user_id)
+        lines.append(PROMPTS_BACK)
+    return lines
