@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.db.connection import Database
+from bot.db.fold import fold_wal_soon
 from bot.db.ledger import OccurrenceLedger
 from bot.db.prompts import (
     Delivery,
@@ -262,7 +263,7 @@ class PromptService:
         if not await self.repo.delete_journal_entry(guild_id, user_id, entry_id):
             raise UserFacingError("That entry has already been deleted.")
         # secure_delete zeroed the entry in the page; folding the WAL removes its older copies.
-        await self._db.checkpoint()
+        await fold_wal_soon(self._db.checkpoint)
 
     # ----- suggestions -----------------------------------------------------------------------
 
