@@ -14,6 +14,7 @@ from bot.core.recurrence import quiet_hours_end
 from bot.core.timeutil import Clock
 from bot.db.away import AwayMembers
 from bot.db.connection import Database
+from bot.db.fold import fold_wal_soon
 from bot.db.ledger import OccurrenceLedger
 from bot.db.prompts import PromptsRepo
 from bot.db.prompts_deliveries import Delivery, NewDelivery
@@ -228,7 +229,7 @@ class PromptService:
         if not await self.repo.delete_journal_entry(guild_id, user_id, entry_id):
             raise UserFacingError("That entry has already been deleted.")
         # secure_delete zeroed the entry in the page; folding the WAL removes its older copies.
-        await self._db.checkpoint()
+        await fold_wal_soon(self._db.checkpoint)
 
     # ----- suggestions and the server's own prompts (see bot.prompts.editing) ---------------
 

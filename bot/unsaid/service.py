@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from bot.core.errors import UserFacingError
 from bot.core.safety import CrisisMatcher
 from bot.core.timeutil import Clock
+from bot.db.fold import fold_wal_soon
 from bot.db.ledger import Occurrence, OccurrenceLedger
 from bot.db.unsaid import NewItem, UnsaidItem, UnsaidRepo, Waiting
 from bot.privacy.erasures import Erasures
@@ -269,7 +270,7 @@ class UnsaidService:
         if not await self._repo.reject(item.id, cleaned):
             raise UserFacingError("Another moderator has already dealt with this one.")
         # secure_delete zeroed the words in the page; the WAL still holds the page as it was.
-        await self._repo.fold_wal()
+        await fold_wal_soon(self._repo.fold_wal)
         if self._erasures is not None:
             # A restored backup from before this rejection must not bring the words back.
             await self._erasures.record_unsaid([item.public_id])
