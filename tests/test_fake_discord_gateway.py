@@ -82,6 +82,7 @@ async def test_session_timeout_forces_a_new_identify(scene: Scene) -> None:
     assert (await handle.response(timeout=5))["data"]["content"] == "pong"
 
 
+@pytest.mark.alone  # needs requests fast enough to reach the fake's 8-per-second limit
 async def test_rate_limits_are_retried_transparently(scene: Scene) -> None:
     fake = scene.fake
     channels = [fake.add_channel(scene.guild, f"c{i}") for i in range(4)]

@@ -30,7 +30,13 @@ from tests.fakediscord.restbase import EPHEMERAL
 from tests.livebot import Community, LiveBot, LoopbackDiscord, live_bot, quiet
 from tests.sweep import Sent, Sweep, acknowledged
 
-pytestmark = [pytest.mark.reliability, pytest.mark.asyncio(loop_scope="module")]
+# `alone`: these measure real time against Discord's 3 s window, so `scripts/test` runs them
+# after the parallel run, with no other test competing for the CPU.
+pytestmark = [
+    pytest.mark.reliability,
+    pytest.mark.alone,
+    pytest.mark.asyncio(loop_scope="module"),
+]
 
 LATENCY = 2.0
 WAVES = ("commands", "forms", "buttons", "forms", "buttons")
