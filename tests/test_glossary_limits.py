@@ -103,7 +103,7 @@ async def test_too_many_aliases_for_the_form_are_left_untouched(world: World) ->
 
 
 def test_an_import_summary_with_many_skipped_entries_stays_within_the_limit() -> None:
-    from bot.glossary.service import ImportPlan
+    from bot.glossary.moving import ImportPlan
     from cogs.glossary._summary import import_summary
 
     problems = [f"term-{n:02d}: {'its definition is far too long; ' * 12}" for n in range(12)]

@@ -13,7 +13,7 @@ from bot.core.timeutil import ManualClock
 from bot.db import Database
 from bot.glossary import GlossaryService
 from bot.glossary.model import TermFields
-from bot.glossary.service import UnknownTerm
+from bot.glossary.reading import UnknownTerm
 from bot.glossary.transfer import parse_import, to_toml
 
 GUILD = 111111111111111111

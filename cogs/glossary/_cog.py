@@ -11,7 +11,7 @@ from discord.ext import commands
 
 from bot.app.client import Alongside
 from bot.core.text import clip
-from bot.glossary.service import SEARCH_POOL
+from bot.glossary.reading import SEARCH_POOL
 from bot.ui.deadline import answer_publicly
 from bot.ui.paging import chunk_lines, send_pages
 from bot.ui.refusals import NotInServer

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.core.text import clip
-from bot.glossary.service import ImportPlan
+from bot.glossary.moving import ImportPlan
 
 SUMMARY_MAX = 1800  # under Discord's 2,000, leaving room for "Imported. " and the like
 PROBLEMS_SHOWN = 5
