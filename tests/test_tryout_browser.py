@@ -1,3 +1,5 @@
+# Over 400 lines: one Chromium page walks every flow in turn (launching a browser per file would
+# add a launch to CI for each split); its fixtures and helpers come first.
 """`python -m bot try` end to end in a real browser: Debian's Chromium, driven by Playwright.
 
 The test starts the command exactly as a person would, opens the page, and as Ash runs
