@@ -84,7 +84,7 @@ async def approve(
         interaction,
         kind,
         item_id,
-        f"Approved by {interaction.user.display_name}",
+        "Approved by a moderator",
         f"Approved: {term.name} is in the glossary.",
     )
     await tell_member(
@@ -128,7 +128,7 @@ async def reject(
         interaction,
         kind,
         item_id,
-        f"Declined by {interaction.user.display_name}: {reason}",
+        f"Declined by a moderator: {reason}",
         "Declined. The contributor has been told, privately.",
     )
     await tell_member(

@@ -219,7 +219,7 @@ class RejectModal(SafeModal, title="Decline, with a reason"):
             bot.services.clock.now(),
         )
         await send_private(interaction, "Declined. The member has been told, privately.")
-        await mark_review(interaction, f"Declined by {interaction.user.display_name}")
+        await mark_review(interaction, "Declined by a moderator")
         await tell_member(
             bot,
             suggestion.author_id,

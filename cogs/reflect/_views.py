@@ -149,7 +149,7 @@ class ApproveButton(_Persistent, template=rf"{PREFIX}:approve:(?P<id>{ID_PATTERN
             bot.services.clock.now(),
         )
         await send_private(interaction, f"Approved: it's in the library as `{prompt.code}`.")
-        await mark_review(interaction, f"Approved by {interaction.user.display_name}")
+        await mark_review(interaction, "Approved by a moderator")
         await tell_member(
             bot,
             suggestion.author_id,
