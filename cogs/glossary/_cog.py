@@ -114,7 +114,10 @@ class Glossary(commands.GroupCog, group_name="glossary", group_description="The 
             answer_publicly(interaction)
         entry = await self.bot.services.glossary.define(_guild_id(interaction), term)
         pages, view = answer_for(entry)
-        await send_term(interaction, pages, entry.related, public=share, view=view)
+        named = sorted(
+            {p.author_id for p in entry.perspectives if p.credit == "named" and p.author_id}
+        )
+        await send_term(interaction, pages, entry.related, public=share, view=view, named=named)
 
     @app_commands.command(name="search", description="Search terms, definitions and perspectives")
     @app_commands.describe(query="Words to look for")

@@ -115,8 +115,13 @@ async def send_term(
     *,
     public: bool = False,
     view: TermView | None = None,
+    named: Sequence[int] = (),
 ) -> None:
-    """Show a term privately (or in the channel, if the member chose to share it)."""
+    """Show a term privately (or in the channel, if the member chose to share it).
+
+    `named` are the members credited by name on the term's pages: a shared answer quotes them
+    in the channel, so it is recorded and goes when any of them erases their data.
+    """
     if view is None:
         if len(pages) == 1:
             view = single_page_view(pages, related)
@@ -126,6 +131,11 @@ async def send_term(
         await interaction.response.send_message(
             embed=pages[0], view=view, allowed_mentions=discord.AllowedMentions.none()
         )
+        if named and interaction.guild_id is not None:
+            sent = await interaction.original_response()
+            await bot_of(interaction).services.member_data.remember_post(
+                interaction.guild_id, named, "shared glossary answer", sent.channel.id, sent.id
+            )
         return
     await send_private(interaction, embed=pages[0], view=view)
 
